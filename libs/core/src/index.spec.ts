@@ -1,0 +1,32 @@
+import * as core from './index';
+
+describe('@keel/core public API', () => {
+  it('exports exactly the curated runtime values', () => {
+    expect(Object.keys(core).sort()).toEqual(
+      [
+        'HandlerDiscoveryService',
+        'KeelConfigError',
+        'KeelCoreModule',
+        'KeelError',
+        'KeelMethodRegistry',
+        'KeyResolutionError',
+        'KeyTemplateError',
+        'assignContext',
+        'compileKeyTemplate',
+        'createKeelDecorator',
+        'formatTraceparent',
+        'getContext',
+        'getContextSlot',
+        'getKeelDecoratorOrder',
+        'getOriginalMethod',
+        'hasKeelDecorators',
+        'isTrampoline',
+        'newSpanId',
+        'newTraceId',
+        'parseTraceparent',
+        'runWithContext',
+        'setContextSlot',
+      ].sort(),
+    );
+  });
+});

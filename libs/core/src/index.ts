@@ -1,0 +1,43 @@
+// The whole public API of @keel/core.
+export { KeelCoreModule } from './keel-core.module';
+export { HandlerDiscoveryService, type DiscoveredClassMethod } from './handler-discovery.service';
+export { KeelMethodRegistry } from './method-registry.service';
+export type { AnyFn, DiscoveredMethod, MethodLayer } from './discovered-method';
+export {
+  createKeelDecorator,
+  getKeelDecoratorOrder,
+  hasKeelDecorators,
+  type MetadataKey,
+} from './keel-decorator';
+export { getOriginalMethod, isTrampoline } from './method-chain';
+export {
+  compileKeyTemplate,
+  type KeyFunction,
+  type KeyResolver,
+  type KeySource,
+  type KeyTemplateTarget,
+} from './key-template';
+export {
+  assignContext,
+  getContext,
+  getContextSlot,
+  runWithContext,
+  setContextSlot,
+  type KeelContext,
+  type KeelContextInit,
+} from './keel-context';
+export {
+  formatTraceparent,
+  newSpanId,
+  newTraceId,
+  parseTraceparent,
+  type TraceParent,
+} from './traceparent';
+export {
+  KeelConfigError,
+  KeelError,
+  KeyResolutionError,
+  KeyTemplateError,
+  type KeelErrorOptions,
+  type KeyResolutionErrorDetails,
+} from './core.errors';

@@ -1,0 +1,44 @@
+export type AcquireOutcome =
+  | {
+      granted: true;
+      fences: number[];
+      /** clock drift to take off the lease (Redlock) */ driftMs?: number;
+    }
+  | { granted: false; /** ms until a blocking lease ends; -1 when unknown */ retryInMs: number };
+
+export interface AcquireRequest {
+  names: readonly string[];
+  owner: string;
+  leaseMs: number;
+  /** Fair-queue id to wait as; '' to not join the queue (tryAcquire). */
+  waiter: string;
+  /** Treat a free lock with waiters queued ahead as busy (fair); false lets the call barge. */
+  honourQueue: boolean;
+  /** How long a queued waiter stays in the queue without retrying. */
+  waiterLiveMs: number;
+  /** Give up (LockBackendError) when Redis has not answered within this. */
+  timeoutMs: number;
+}
+
+/** Where locks live: one Redis, or a Redlock quorum of independent masters. */
+export interface LockBackend {
+  /** Whether waiters queue in FIFO order on the server (single Redis). */
+  readonly fair: boolean;
+  acquire(req: AcquireRequest): Promise<AcquireOutcome>;
+  /** Releases the names still owned by `owner`; returns how many were. */
+  release(names: readonly string[], owner: string, timeoutMs: number): Promise<number>;
+  /** Resets the lease; true only if `owner` still holds every name. */
+  extend(
+    names: readonly string[],
+    owner: string,
+    leaseMs: number,
+    timeoutMs: number,
+  ): Promise<boolean>;
+  /** A waiter that gives up leaves the queue (best effort). */
+  leave(names: readonly string[], waiter: string): Promise<void>;
+  /** Called with (name, next queued waiter or '') whenever a lock is released anywhere. */
+  onReleased(listener: (name: string, nextWaiter: string) => void): void;
+  /** Starts the release subscription; resolves when subscribed (or rejects if Redis is down). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,114 @@
+// Lua run atomically on a Redis node. Per lock name n (keys built in lock-keys.ts):
+//   KEYS: lock value = owner token, PX = lease | fence counter (never expires) | queue list | queue timeouts zset
+// A name's four keys share one hash tag, so a script over one name stays in one Cluster slot.
+
+/**
+ * ACQUIRE, for one or more names (4 keys each), all or nothing.
+ * ARGV[1] owner token, ARGV[2] lease ms, ARGV[3] waiter id to queue as ('' = do not queue),
+ * ARGV[4] waiter liveness ms (a queued waiter that has not retried within it is dropped),
+ * ARGV[5] '1' = honour the queue (a free lock with others queued ahead is busy).
+ * Returns {1, fence...} when granted, else {0, ms until the longest blocking lease ends (-1 unknown)}.
+ */
+export const ACQUIRE_SCRIPT = `
+local n = #KEYS / 4
+local owner, waiter = ARGV[1], ARGV[3]
+local fair = waiter ~= ''
+local honour = fair or ARGV[5] == '1'
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local blocked, wait = false, -1
+for i = 0, n - 1 do
+  local lock, q, qt = KEYS[i * 4 + 1], KEYS[i * 4 + 3], KEYS[i * 4 + 4]
+  if redis.call('EXISTS', lock) == 1 then
+    blocked = true
+    local ttl = redis.call('PTTL', lock)
+    if ttl > wait then wait = ttl end
+  elseif honour then
+    -- drop waiters at the head that stopped retrying (their process died), then honour the queue
+    while true do
+      local head = redis.call('LINDEX', q, 0)
+      if not head or head == waiter then break end
+      local deadline = redis.call('ZSCORE', qt, head)
+      if deadline and tonumber(deadline) > now then
+        blocked = true
+        break
+      end
+      redis.call('LPOP', q)
+      redis.call('ZREM', qt, head)
+    end
+  end
+end
+if blocked then
+  if fair then
+    local live = tonumber(ARGV[4])
+    for i = 0, n - 1 do
+      local q, qt = KEYS[i * 4 + 3], KEYS[i * 4 + 4]
+      if redis.call('ZADD', qt, now + live, waiter) == 1 then redis.call('RPUSH', q, waiter) end
+      redis.call('PEXPIRE', q, live * 2)
+      redis.call('PEXPIRE', qt, live * 2)
+    end
+  end
+  return {0, wait}
+end
+local out = {1}
+for i = 0, n - 1 do
+  redis.call('SET', KEYS[i * 4 + 1], owner, 'PX', ARGV[2])
+  out[i + 2] = redis.call('INCR', KEYS[i * 4 + 2])
+  if fair then
+    redis.call('LREM', KEYS[i * 4 + 3], 1, waiter)
+    redis.call('ZREM', KEYS[i * 4 + 4], waiter)
+  end
+end
+return out
+`;
+
+/**
+ * RELEASE: deletes each lock still owned by ARGV[1] and announces it on channel ARGV[2] with
+ * "<name>\\n<next queued waiter or empty>". KEYS: lock, queue per name; ARGV[3..] the names.
+ * Returns how many locks were still owned.
+ */
+export const RELEASE_SCRIPT = `
+local released = 0
+for i = 0, #KEYS / 2 - 1 do
+  local lock, q = KEYS[i * 2 + 1], KEYS[i * 2 + 2]
+  if redis.call('GET', lock) == ARGV[1] then
+    redis.call('DEL', lock)
+    released = released + 1
+    redis.call('PUBLISH', ARGV[2], ARGV[i + 3] .. '\\n' .. (redis.call('LINDEX', q, 0) or ''))
+  end
+end
+return released
+`;
+
+/** EXTEND: resets the lease of every lock owned by ARGV[1] to ARGV[2] ms; returns how many. */
+export const EXTEND_SCRIPT = `
+local owned = 0
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
+    owned = owned + 1
+  end
+end
+return owned
+`;
+
+/** LEAVE: a waiter that gives up leaves the queues. KEYS: queue, timeouts per name; ARGV[1] waiter. */
+export const LEAVE_SCRIPT = `
+for i = 0, #KEYS / 2 - 1 do
+  redis.call('LREM', KEYS[i * 2 + 1], 1, ARGV[1])
+  redis.call('ZREM', KEYS[i * 2 + 2], ARGV[1])
+end
+return 1
+`;
+
+/**
+ * RAISE (Redlock): lifts each fence counter in KEYS to at least ARGV[i]. After a grant, the quorum
+ * nodes all carry the grant's token, so the next quorum (which overlaps this one) mints a larger one.
+ */
+export const RAISE_SCRIPT = `
+for i = 1, #KEYS do
+  local cur = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if cur < tonumber(ARGV[i]) then redis.call('SET', KEYS[i], ARGV[i]) end
+end
+return 1
+`;

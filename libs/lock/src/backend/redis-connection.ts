@@ -1,0 +1,34 @@
+import { Cluster, Redis } from 'ioredis';
+import type { RedisConnection } from '../lock.options';
+
+export type RedisClient = Redis | Cluster;
+
+/** A client for a connection option; `owned` tells whether Keel created it (and must close it). */
+export function openRedis(conn: RedisConnection): { client: RedisClient; owned: boolean } {
+  if (conn instanceof Redis || conn instanceof Cluster) return { client: conn, owned: false };
+  const defaults = { maxRetriesPerRequest: 2, connectTimeout: 5_000 };
+  const client =
+    typeof conn === 'string' ? new Redis(conn, defaults) : new Redis({ ...defaults, ...conn });
+  // failures surface as LockBackendError on calls; an unheard 'error' event would only add noise
+  client.on('error', () => undefined);
+  return { client, owned: true };
+}
+
+export async function closeRedis(client: RedisClient): Promise<void> {
+  if (client.status !== 'ready') {
+    client.disconnect(); // QUIT would wait in the offline queue for a server that is not there
+    return;
+  }
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}
+
+export function describe(conn: RedisConnection): string {
+  if (typeof conn === 'string') return conn.replace(/\/\/[^@/]*@/, '//***@');
+  if (conn instanceof Redis) return `${conn.options.host ?? '?'}:${conn.options.port ?? '?'}`;
+  if (conn instanceof Cluster) return 'cluster';
+  return `${conn.host ?? '127.0.0.1'}:${conn.port ?? 6379}`;
+}

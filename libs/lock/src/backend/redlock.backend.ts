@@ -1,0 +1,202 @@
+import { LockBackendError } from '../lock.errors';
+import type { AcquireOutcome, AcquireRequest, LockBackend } from './lock-backend';
+import type { LockKeys } from './lock-keys';
+import { lockCommands, LockCommands, toOutcome } from './redis-lock.backend';
+import { closeRedis, RedisClient } from './redis-connection';
+import { withTimeout } from './with-timeout';
+
+interface Node {
+  client: RedisClient;
+  owned: boolean;
+  cmd: LockCommands;
+  subscriber: RedisClient | null;
+}
+
+/**
+ * Redlock over N independent masters: a lock is granted when a majority took it within the
+ * lease minus clock drift. No FIFO queue (each node would order waiters differently).
+ * Fencing tokens stay increasing while nodes keep their data (see README).
+ */
+export class RedlockBackend implements LockBackend {
+  readonly fair = false;
+  private readonly nodes: Node[];
+  private readonly quorum: number;
+  private readonly listeners: ((name: string, next: string) => void)[] = [];
+
+  constructor(
+    clients: { client: RedisClient; owned: boolean }[],
+    private readonly keys: LockKeys,
+    private readonly driftFactor: number,
+  ) {
+    this.nodes = clients.map(({ client, owned }) => {
+      // a down node must count as a failed vote at once, not after queued retries
+      if (owned) client.options.enableOfflineQueue = false;
+      return { client, owned, cmd: lockCommands(client), subscriber: null };
+    });
+    this.quorum = Math.floor(this.nodes.length / 2) + 1;
+  }
+
+  async acquire(req: AcquireRequest): Promise<AcquireOutcome> {
+    const keys = this.keys.acquireKeys(req.names);
+    const started = Date.now();
+    const perNode = Math.max(50, Math.min(req.timeoutMs, req.leaseMs / 2));
+    const votes = await Promise.allSettled(
+      this.nodes.map((n) =>
+        withTimeout(
+          n.cmd.keelLockAcquire(keys.length, ...keys, req.owner, req.leaseMs, '', 0, '0'),
+          perNode,
+          'acquire',
+        ).then(toOutcome),
+      ),
+    );
+    const granted: number[] = [];
+    let retryInMs = -1;
+    let answered = 0;
+    votes.forEach((v, i) => {
+      if (v.status !== 'fulfilled') return;
+      answered++;
+      if (v.value.granted) granted.push(i);
+      else retryInMs = Math.max(retryInMs, v.value.retryInMs);
+    });
+    const driftMs = Math.round(req.leaseMs * this.driftFactor) + 2;
+    const valid = req.leaseMs - (Date.now() - started) - driftMs > 0;
+    if (granted.length >= this.quorum && valid) {
+      const fences = req.names.map((_, j) =>
+        Math.max(
+          ...granted.map(
+            (i) => (votes[i] as PromiseFulfilledResult<{ fences: number[] }>).value.fences[j],
+          ),
+        ),
+      );
+      if (await this.raise(granted, req.names, fences, perNode))
+        return { granted: true, fences, driftMs };
+    }
+    await this.releaseOn(
+      this.nodes.map((_, i) => i),
+      req.names,
+      req.owner,
+      perNode,
+    );
+    if (answered < this.quorum) {
+      throw new LockBackendError(`only ${answered} of ${this.nodes.length} Redlock nodes answered`);
+    }
+    return { granted: false, retryInMs };
+  }
+
+  async release(names: readonly string[], owner: string, timeoutMs: number): Promise<number> {
+    const released = await this.releaseOn(
+      this.nodes.map((_, i) => i),
+      names,
+      owner,
+      timeoutMs,
+    );
+    return released >= this.quorum ? names.length : 0;
+  }
+
+  async extend(
+    names: readonly string[],
+    owner: string,
+    leaseMs: number,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    const keys = this.keys.lockKeys(names);
+    const started = Date.now();
+    const results = await Promise.allSettled(
+      this.nodes.map((n) =>
+        withTimeout(
+          n.cmd.keelLockExtend(keys.length, ...keys, owner, leaseMs),
+          timeoutMs,
+          'extend',
+        ),
+      ),
+    );
+    const owned = results.filter(
+      (r) => r.status === 'fulfilled' && Number(r.value) === names.length,
+    ).length;
+    if (results.every((r) => r.status === 'rejected')) {
+      throw new LockBackendError('no Redlock node answered the extension');
+    }
+    const driftMs = Math.round(leaseMs * this.driftFactor) + 2;
+    return owned >= this.quorum && leaseMs - (Date.now() - started) - driftMs > 0;
+  }
+
+  async leave(): Promise<void> {
+    // no queue in Redlock mode
+  }
+
+  onReleased(listener: (name: string, next: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async start(): Promise<void> {
+    await Promise.allSettled(
+      this.nodes.map(async (n) => {
+        if (n.subscriber) return;
+        const sub = n.client.duplicate();
+        sub.options.enableOfflineQueue = true; // subscribe may be sent before it connects
+        sub.on('error', () => undefined);
+        sub.on('message', (_c: string, message: string) => {
+          const cut = message.lastIndexOf('\n');
+          for (const l of this.listeners) l(message.slice(0, cut), '');
+        });
+        n.subscriber = sub;
+        await withTimeout(sub.subscribe(this.keys.channel), 5_000, 'subscribe');
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.nodes.map(async (n) => {
+        if (n.subscriber) await closeRedis(n.subscriber);
+        n.subscriber = null;
+        if (n.owned) await closeRedis(n.client);
+      }),
+    );
+  }
+
+  private async raise(
+    on: number[],
+    names: readonly string[],
+    fences: number[],
+    timeoutMs: number,
+  ): Promise<boolean> {
+    const fenceKeys = names.map((n) => this.keys.fence(n));
+    const results = await Promise.allSettled(
+      on.map((i) =>
+        withTimeout(
+          this.nodes[i].cmd.keelLockRaise(fenceKeys.length, ...fenceKeys, ...fences),
+          timeoutMs,
+          'raise',
+        ),
+      ),
+    );
+    return results.filter((r) => r.status === 'fulfilled').length >= this.quorum;
+  }
+
+  private async releaseOn(
+    on: number[],
+    names: readonly string[],
+    owner: string,
+    timeoutMs: number,
+  ): Promise<number> {
+    const keys = this.keys.releaseKeys(names);
+    const results = await Promise.allSettled(
+      on.map((i) =>
+        withTimeout(
+          this.nodes[i].cmd.keelLockRelease(
+            keys.length,
+            ...keys,
+            owner,
+            this.keys.channel,
+            ...names,
+          ),
+          timeoutMs,
+          'release',
+        ),
+      ),
+    );
+    return results.filter((r) => r.status === 'fulfilled' && Number(r.value) === names.length)
+      .length;
+  }
+}

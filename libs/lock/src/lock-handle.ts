@@ -1,0 +1,167 @@
+import type { LockBackend } from './backend/lock-backend';
+import { LeaseLostError, LockArgumentError, LockBackendError } from './lock.errors';
+
+export interface HandleHooks {
+  /** Called once when the lease is lost (for metrics). */
+  onLost(handle: LockHandle): void;
+  /** Called once when a held lock is released (for metrics). */
+  onReleased(handle: LockHandle, heldMs: number): void;
+}
+
+export interface HandleInit {
+  names: readonly string[];
+  fences: readonly number[];
+  owner: string;
+  leaseMs: number;
+  /** When the acquire request was sent: the lease is counted from there, conservatively. */
+  leaseStart: number;
+  watchdog: boolean;
+  maxHoldMs?: number;
+  metricName: string;
+  backend: LockBackend;
+  hooks: HandleHooks;
+  /** Budget of one extend/release call. */
+  callTimeoutMs: number;
+}
+
+/**
+ * A held lock. Its `signal` aborts with LeaseLostError when the lease ends before release:
+ * the lease ran out (no watchdog, or maxHoldMs reached), an extension found the lock taken,
+ * or Redis could not confirm an extension before the lease ended.
+ */
+export class LockHandle {
+  readonly keys: readonly string[];
+  /** Fencing token of each key, in `keys` order: strictly increasing per key, never reused. */
+  readonly fencingTokens: readonly number[];
+  readonly acquiredAt: number;
+  readonly metricName: string;
+  private readonly controller = new AbortController();
+  private leaseEnd: number;
+  private timer: NodeJS.Timeout | undefined;
+  private state: 'held' | 'released' | 'lost' = 'held';
+
+  constructor(private readonly init: HandleInit) {
+    this.keys = init.names;
+    this.fencingTokens = init.fences;
+    this.metricName = init.metricName;
+    this.acquiredAt = Date.now();
+    this.leaseEnd = init.leaseStart + init.leaseMs;
+    this.schedule();
+  }
+
+  /** The lock's key (the first one of a multi-key lock, in sorted order). */
+  get key(): string {
+    return this.keys[0];
+  }
+
+  /** The fencing token of `key`: pass it to the resource you write to. */
+  get fencingToken(): number {
+    return this.fencingTokens[0];
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get isHeld(): boolean {
+    return this.state === 'held';
+  }
+
+  /** Resets the lease to `ms` from now. Throws LeaseLostError if the lock is no longer ours. */
+  async extend(ms: number = this.init.leaseMs): Promise<void> {
+    if (!(Number.isFinite(ms) && ms > 0)) {
+      throw new LockArgumentError(`extend: ms must be a positive number, got ${String(ms)}`);
+    }
+    this.assertHeld();
+    const sent = Date.now();
+    let owned: boolean;
+    try {
+      owned = await this.init.backend.extend(
+        this.keys,
+        this.init.owner,
+        ms,
+        this.init.callTimeoutMs,
+      );
+    } catch (err) {
+      if (Date.now() >= this.leaseEnd)
+        this.lose('Redis could not confirm the lease before it ended');
+      throw err;
+    }
+    if (!owned) {
+      this.lose('the lock expired or was taken by another holder');
+      this.assertHeld();
+    }
+    this.leaseEnd = sent + ms;
+    this.schedule();
+  }
+
+  /** Releases the lock if still held; returns whether Redis still had it as ours. */
+  async release(): Promise<boolean> {
+    if (this.state !== 'held') return false;
+    this.state = 'released';
+    clearTimeout(this.timer);
+    this.init.hooks.onReleased(this, Date.now() - this.acquiredAt);
+    const released = await this.init.backend.release(
+      this.keys,
+      this.init.owner,
+      this.init.callTimeoutMs,
+    );
+    return released === this.keys.length;
+  }
+
+  /** Throws the LeaseLostError if the lease was lost, or an error if released. */
+  assertHeld(): void {
+    if (this.state === 'lost') throw this.signal.reason as LeaseLostError;
+    if (this.state === 'released') {
+      throw new LockArgumentError(`lock ${this.keys.join(', ')} was already released`);
+    }
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.state !== 'held') return;
+    const now = Date.now();
+    const remaining = this.leaseEnd - now;
+    const { watchdog, maxHoldMs, leaseMs } = this.init;
+    const renewing = watchdog && (maxHoldMs === undefined || now - this.acquiredAt < maxHoldMs);
+    const delay = renewing ? Math.min(leaseMs / 3, remaining) : remaining;
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, delay));
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.state !== 'held') return;
+    const now = Date.now();
+    const { watchdog, maxHoldMs, leaseMs } = this.init;
+    const renewing = watchdog && (maxHoldMs === undefined || now - this.acquiredAt < maxHoldMs);
+    if (!renewing || now >= this.leaseEnd) {
+      if (now >= this.leaseEnd) {
+        this.lose(
+          renewing || !watchdog
+            ? 'the lease ran out'
+            : `maxHoldMs (${String(maxHoldMs)}) was reached`,
+        );
+        return;
+      }
+      this.schedule();
+      return;
+    }
+    const ms =
+      maxHoldMs === undefined ? leaseMs : Math.min(leaseMs, this.acquiredAt + maxHoldMs - now + 1);
+    try {
+      await this.extend(Math.max(1, ms));
+    } catch (err) {
+      // a failed call retries at the next tick while the lease may still stand
+      if (!(err instanceof LockBackendError) || this.state !== 'held') return;
+      this.schedule();
+    }
+  }
+
+  private lose(reason: string): void {
+    if (this.state !== 'held') return;
+    this.state = 'lost';
+    clearTimeout(this.timer);
+    this.controller.abort(new LeaseLostError(this.keys, reason));
+    this.init.hooks.onLost(this);
+  }
+}

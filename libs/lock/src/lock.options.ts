@@ -1,0 +1,52 @@
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import type { Registry } from 'prom-client';
+
+/** A Redis node: a URL, ioredis options, or a client you own (Keel will not close it). */
+export type RedisConnection = string | RedisOptions | Redis | Cluster;
+
+export type OnBusy = 'wait' | 'throw' | 'skip';
+
+export interface LockModuleOptions {
+  /** One Redis (standalone or Cluster). Give this or `nodes`. */
+  redis?: RedisConnection;
+  /** Redlock: independent Redis masters (3 or 5); a lock needs a majority of them. */
+  nodes?: RedisConnection[];
+  /** Prefix of every Redis key and the release channel. Default `keel:lock:`. */
+  keyPrefix?: string;
+  /** Default lease in ms. Default 30 000. */
+  leaseMs?: number;
+  /** Default wait budget in ms for `onBusy: 'wait'` and `acquire`. Default 10 000. */
+  waitMs?: number;
+  /** Waiter polling fallback (pub/sub wakes waiters first). */
+  retry?: { pollMinMs?: number; pollMaxMs?: number; jitterMs?: number };
+  /** Redlock clock drift factor. Default 0.01. */
+  driftFactor?: number;
+  /** Extend leases of decorated calls while they run. Default true. */
+  watchdog?: boolean;
+  /** prom-client registry for keel_lock_* metrics. Default: prom-client's global registry. */
+  registry?: Registry;
+}
+
+export interface LockCallOptions {
+  /** Lease in ms; default the module's `leaseMs`. */
+  leaseMs?: number;
+  /** Wait budget in ms; 0 means try once. Default the module's `waitMs`. */
+  waitMs?: number;
+  /** Extend the lease every leaseMs/3 while held (`acquire`: until released). */
+  watchdog?: boolean;
+  /** Stop extending after this long; the lease then runs out and the handle's signal aborts. */
+  maxHoldMs?: number;
+  /** Metric label; default `adhoc` for LockService, `Class.method` for the decorator. */
+  name?: string;
+}
+
+export interface ResolvedLockOptions {
+  keyPrefix: string;
+  leaseMs: number;
+  waitMs: number;
+  pollMinMs: number;
+  pollMaxMs: number;
+  jitterMs: number;
+  driftFactor: number;
+  watchdog: boolean;
+}

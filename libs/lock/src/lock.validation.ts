@@ -1,0 +1,91 @@
+import { KeelConfigError } from '@keel/core';
+import { DEFAULTS } from './lock.constants';
+import { LockArgumentError } from './lock.errors';
+import type { LockCallOptions, LockModuleOptions, ResolvedLockOptions } from './lock.options';
+
+type ErrorFactory = (message: string) => Error;
+
+function check(
+  value: number | undefined,
+  name: string,
+  min: number,
+  fail: ErrorFactory,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw fail(`${name} must be a finite number >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+const configError: ErrorFactory = (m) => new KeelConfigError(`LockModule: ${m}`);
+
+/** Validates module options at start-up; a bad one fails the boot naming the option. */
+export function resolveLockOptions(options: LockModuleOptions): ResolvedLockOptions {
+  if (options === null || typeof options !== 'object') {
+    throw configError('options must be an object with `redis` or `nodes`');
+  }
+  const hasRedis = options.redis !== undefined && options.redis !== null;
+  const hasNodes = options.nodes !== undefined;
+  if (hasRedis === hasNodes) {
+    throw configError('give exactly one of `redis` (one server) or `nodes` (Redlock masters)');
+  }
+  if (hasNodes && (!Array.isArray(options.nodes) || options.nodes.length < 3)) {
+    throw configError('`nodes` must list at least 3 independent Redis masters for Redlock');
+  }
+  const keyPrefix = options.keyPrefix ?? DEFAULTS.keyPrefix;
+  if (typeof keyPrefix !== 'string' || /[{}\s]/.test(keyPrefix)) {
+    throw configError('keyPrefix must be a string without braces or whitespace');
+  }
+  const leaseMs = check(options.leaseMs, 'leaseMs', 1, configError) ?? DEFAULTS.leaseMs;
+  const waitMs = check(options.waitMs, 'waitMs', 0, configError) ?? DEFAULTS.waitMs;
+  const pollMinMs =
+    check(options.retry?.pollMinMs, 'retry.pollMinMs', 1, configError) ?? DEFAULTS.pollMinMs;
+  const pollMaxMs =
+    check(options.retry?.pollMaxMs, 'retry.pollMaxMs', 1, configError) ?? DEFAULTS.pollMaxMs;
+  if (pollMaxMs < pollMinMs) throw configError('retry.pollMaxMs must be >= retry.pollMinMs');
+  const jitterMs =
+    check(options.retry?.jitterMs, 'retry.jitterMs', 0, configError) ?? DEFAULTS.jitterMs;
+  const driftFactor =
+    check(options.driftFactor, 'driftFactor', 0, configError) ?? DEFAULTS.driftFactor;
+  if (driftFactor >= 0.5) throw configError('driftFactor must be below 0.5');
+  if (options.watchdog !== undefined && typeof options.watchdog !== 'boolean') {
+    throw configError('watchdog must be a boolean');
+  }
+  return {
+    keyPrefix,
+    leaseMs,
+    waitMs,
+    pollMinMs,
+    pollMaxMs,
+    jitterMs,
+    driftFactor,
+    watchdog: options.watchdog ?? DEFAULTS.watchdog,
+  };
+}
+
+const argError: ErrorFactory = (m) => new LockArgumentError(m);
+
+/** Validates per-call options; throws LockArgumentError naming the option. */
+export function checkCallOptions(opts: LockCallOptions | undefined, where: string): void {
+  if (!opts) return;
+  check(opts.leaseMs, `${where}: leaseMs`, 1, argError);
+  check(opts.waitMs, `${where}: waitMs`, 0, argError);
+  check(opts.maxHoldMs, `${where}: maxHoldMs`, 1, argError);
+}
+
+/** Normalises one key or several into sorted unique names; rejects empty ones. */
+export function normaliseKeys(keys: string | readonly string[], where: string): string[] {
+  const list = typeof keys === 'string' ? [keys] : [...keys];
+  if (list.length === 0) throw new LockArgumentError(`${where}: no lock key given`);
+  for (const k of list) {
+    if (typeof k !== 'string' || k.length === 0) {
+      throw new LockArgumentError(
+        `${where}: a lock key must be a non-empty string, got ${JSON.stringify(k)}`,
+      );
+    }
+  }
+  if (list.length === 1) return list;
+  // sorted so that two callers taking the same set never deadlock on each other
+  return [...new Set(list)].sort();
+}

@@ -1,0 +1,54 @@
+import { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Registry } from 'prom-client';
+import { LockModule, LockModuleOptions, LockService } from '@keel/lock';
+
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+export interface LockApp {
+  app: INestApplicationContext;
+  locks: LockService;
+  registry: Registry;
+}
+
+/** A Nest application context with LockModule on the real Redis and a private metrics registry. */
+export async function bootLockApp(
+  options: Partial<LockModuleOptions> = {},
+  metadata: ModuleMetadata = {},
+): Promise<LockApp> {
+  const registry = new Registry();
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      LockModule.forRoot({
+        redis: REDIS_URL,
+        keyPrefix: `keel:test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`,
+        registry,
+        ...options,
+      }),
+      ...(metadata.imports ?? []),
+    ],
+    providers: metadata.providers ?? [],
+    controllers: metadata.controllers ?? [],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return { app, locks: app.get(LockService), registry };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const data = await metric.get();
+  const match = data.values.find((v) =>
+    Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val),
+  );
+  return match?.value ?? 0;
+}

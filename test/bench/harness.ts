@@ -1,0 +1,108 @@
+// Benchmark plumbing shared by every suite: measure ours and the baseline in the same run.
+import { cpus } from 'node:os';
+
+export interface BenchRow {
+  name: string;
+  ours: number;
+  baseline: number;
+  unit: string;
+  /** ours / baseline, measured in the same run. */
+  ratio: number;
+  /** What the ratio should be, e.g. '>= 0.95'; reported, never asserted here. */
+  goal?: string;
+}
+
+export interface BenchSuite {
+  /** Runs the suite and returns its rows; set up and tear down its own resources. */
+  run(): Promise<BenchRow[]>;
+}
+
+export interface BenchReport {
+  suite: string;
+  date: string;
+  node: string;
+  cpu: string;
+  results: BenchRow[];
+}
+
+export function row(
+  name: string,
+  ours: number,
+  baseline: number,
+  unit: string,
+  goal?: string,
+): BenchRow {
+  return { name, ours, baseline, unit, ratio: baseline === 0 ? NaN : ours / baseline, goal };
+}
+
+/** Operations per second of `fn` over `durationMs` after a warm-up, called in batches of `batch`. */
+export async function opsPerSecond(
+  fn: () => unknown,
+  { durationMs = 1000, warmupMs = 200, batch = 1000 } = {},
+): Promise<number> {
+  const runFor = async (ms: number): Promise<number> => {
+    let ops = 0;
+    const start = process.hrtime.bigint();
+    const end = start + BigInt(ms) * 1_000_000n;
+    let now = start;
+    while (now < end) {
+      for (let i = 0; i < batch; i++) {
+        const r = fn();
+        if (r instanceof Promise) await r;
+      }
+      ops += batch;
+      now = process.hrtime.bigint();
+    }
+    return ops / (Number(now - start) / 1e9);
+  };
+  await runFor(warmupMs);
+  return runFor(durationMs);
+}
+
+/**
+ * Measures two candidates in alternating rounds (A B B A ...) so that drift of a shared machine
+ * falls on both, and returns the median of each.
+ */
+export async function compare(
+  ours: () => Promise<number>,
+  baseline: () => Promise<number>,
+  rounds = 5,
+): Promise<{ ours: number; baseline: number }> {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2 === 0) {
+      a.push(await ours());
+      b.push(await baseline());
+    } else {
+      b.push(await baseline());
+      a.push(await ours());
+    }
+  }
+  return { ours: median(a), baseline: median(b) };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function environment(): Pick<BenchReport, 'node' | 'cpu'> {
+  const cpu = cpus();
+  return { node: process.version, cpu: `${cpu[0]?.model ?? 'unknown'} x${cpu.length}` };
+}
+
+export function markdownTable(rows: BenchRow[]): string {
+  const fmt = (n: number): string =>
+    Number.isFinite(n) ? (Math.abs(n) >= 100 ? n.toFixed(0) : n.toPrecision(3)) : String(n);
+  const lines = [
+    '| benchmark | ours | baseline | unit | ratio | goal |',
+    '| --- | ---: | ---: | --- | ---: | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.ours)} | ${fmt(r.baseline)} | ${r.unit} | ${r.ratio.toFixed(3)} | ${r.goal ?? ''} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
