@@ -68,7 +68,11 @@ describe('@keel/core as a package (npm pack, installed outside the repo)', () =>
     const deps = ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs'].map(
       (d) => `${d}@${rootPkg.dependencies[d]}`,
     );
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), ...deps], dir);
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), ...deps],
+      dir,
+    );
     writeFileSync(join(dir, 'consumer.js'), CONSUMER);
 
     const result = JSON.parse(run('node', ['consumer.js'], dir)) as {

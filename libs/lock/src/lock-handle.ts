@@ -35,7 +35,10 @@ export class LockHandle {
   readonly fencingTokens: readonly number[];
   readonly acquiredAt: number;
   readonly metricName: string;
-  private readonly controller = new AbortController();
+  // created on first use: most handles are released without anyone reading the signal
+  private controller: AbortController | undefined;
+  private lostError: LeaseLostError | undefined;
+  private lostListener: ((err: LeaseLostError) => void) | undefined;
   private leaseEnd: number;
   private timer: NodeJS.Timeout | undefined;
   private state: 'held' | 'released' | 'lost' = 'held';
@@ -60,7 +63,17 @@ export class LockHandle {
   }
 
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.lostError) this.controller.abort(this.lostError);
+    }
     return this.controller.signal;
+  }
+
+  /** @internal one listener for the loss (the service's race), cheaper than the signal. */
+  onLost(listener: ((err: LeaseLostError) => void) | undefined): LeaseLostError | undefined {
+    this.lostListener = listener;
+    return this.lostError;
   }
 
   get isHeld(): boolean {
@@ -111,7 +124,7 @@ export class LockHandle {
 
   /** Throws the LeaseLostError if the lease was lost, or an error if released. */
   assertHeld(): void {
-    if (this.state === 'lost') throw this.signal.reason as LeaseLostError;
+    if (this.state === 'lost') throw this.lostError!;
     if (this.state === 'released') {
       throw new LockArgumentError(`lock ${this.keys.join(', ')} was already released`);
     }
@@ -161,7 +174,10 @@ export class LockHandle {
     if (this.state !== 'held') return;
     this.state = 'lost';
     clearTimeout(this.timer);
-    this.controller.abort(new LeaseLostError(this.keys, reason));
+    const err = new LeaseLostError(this.keys, reason);
+    this.lostError = err;
+    this.controller?.abort(err);
     this.init.hooks.onLost(this);
+    this.lostListener?.(err);
   }
 }

@@ -141,7 +141,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     const owner = `${PROCESS_TAG}.${++ownerSeq}`;
     const waiter = mode === 'wait' ? this.board.add(owner, names) : null;
     try {
-      for (;;) {
+      for (let attempt = 0; ; attempt++) {
         const sent = Date.now();
         const remaining = deadline - sent;
         try {
@@ -151,6 +151,8 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
             leaseMs,
             waiter: waiter ? owner : '',
             honourQueue: true,
+            willWait: waiter !== null,
+            queued: attempt > 0,
             waiterLiveMs,
             timeoutMs: Math.max(remaining, 1_000),
           });
@@ -208,17 +210,15 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
 
 /** Settles like `fn`, or rejects with LeaseLostError as soon as the lease is lost. */
 function raceLease<T>(handle: LockHandle, fn: (handle: LockHandle) => T | Promise<T>): Promise<T> {
-  const signal = handle.signal;
-  if (signal.aborted) return Promise.reject(signal.reason as LeaseLostError);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as LeaseLostError);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const settle = (): void => signal.removeEventListener('abort', onAbort);
+    const lost = handle.onLost(reject);
+    if (lost) return reject(lost);
+    const settle = (): LeaseLostError | undefined => handle.onLost(undefined);
     try {
       Promise.resolve(fn(handle)).then(
         (v) => {
-          settle();
-          if (signal.aborted) reject(signal.reason as LeaseLostError);
+          const err = settle();
+          if (err) reject(err);
           else resolve(v);
         },
         (e: unknown) => {

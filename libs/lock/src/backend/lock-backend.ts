@@ -12,6 +12,10 @@ export interface AcquireRequest {
   leaseMs: number;
   /** Fair-queue id to wait as; '' to not join the queue (tryAcquire). */
   waiter: string;
+  /** The caller waits when busy: releases of these names must be announced. */
+  willWait: boolean;
+  /** An earlier attempt of this waiter was busy, so it may sit in the queue. */
+  queued: boolean;
   /** Treat a free lock with waiters queued ahead as busy (fair); false lets the call barge. */
   honourQueue: boolean;
   /** How long a queued waiter stays in the queue without retrying. */

@@ -17,22 +17,22 @@ export class LockKeys {
     return `${this.prefix}{${name}}:fence`;
   }
 
-  /** lock, fence, queue, queue timeouts of every name: the ACQUIRE script's KEYS. */
+  /** lock, fence, queue, queue timeouts, waiting mark of every name: ACQUIRE's KEYS. */
   acquireKeys(names: readonly string[]): string[] {
     const keys: string[] = [];
     for (const name of names) {
       const base = `${this.prefix}{${name}}`;
-      keys.push(base, `${base}:fence`, `${base}:q`, `${base}:qt`);
+      keys.push(base, `${base}:fence`, `${base}:q`, `${base}:qt`, `${base}:w`);
     }
     return keys;
   }
 
-  /** lock, queue of every name: the RELEASE script's KEYS. */
+  /** lock, queue, waiting mark of every name: RELEASE's KEYS. */
   releaseKeys(names: readonly string[]): string[] {
     const keys: string[] = [];
     for (const name of names) {
       const base = `${this.prefix}{${name}}`;
-      keys.push(base, `${base}:q`);
+      keys.push(base, `${base}:q`, `${base}:w`);
     }
     return keys;
   }

@@ -66,6 +66,8 @@ export class RedisLockBackend implements LockBackend {
       single ? req.waiter : '',
       req.waiterLiveMs,
       single && req.honourQueue ? '1' : '0',
+      req.willWait ? '1' : '0',
+      req.queued ? '1' : '0',
     );
     return withTimeout(reply, req.timeoutMs, 'acquire').then(toOutcome);
   }

@@ -43,7 +43,17 @@ export class RedlockBackend implements LockBackend {
     const votes = await Promise.allSettled(
       this.nodes.map((n) =>
         withTimeout(
-          n.cmd.keelLockAcquire(keys.length, ...keys, req.owner, req.leaseMs, '', 0, '0'),
+          n.cmd.keelLockAcquire(
+            keys.length,
+            ...keys,
+            req.owner,
+            req.leaseMs,
+            '',
+            req.waiterLiveMs,
+            '0',
+            req.willWait ? '1' : '0',
+            '0',
+          ),
           perNode,
           'acquire',
         ).then(toOutcome),

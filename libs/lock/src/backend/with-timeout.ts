@@ -2,25 +2,27 @@ import { LockBackendError } from '../lock.errors';
 
 /** Rejects with LockBackendError when `work` has not settled within `ms`; wraps its errors too. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
       () => reject(new LockBackendError(`${what}: no answer within ${ms} ms`)),
       ms,
     );
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(
+          err instanceof LockBackendError
+            ? err
+            : new LockBackendError(
+                `${what}: ${err instanceof Error ? err.message : String(err)}`,
+                err,
+              ),
+        );
+      },
+    );
   });
-  return Promise.race([work, timeout]).then(
-    (value) => {
-      clearTimeout(timer);
-      return value;
-    },
-    (err: unknown) => {
-      clearTimeout(timer);
-      if (err instanceof LockBackendError) throw err;
-      throw new LockBackendError(
-        `${what}: ${err instanceof Error ? err.message : String(err)}`,
-        err,
-      );
-    },
-  );
 }

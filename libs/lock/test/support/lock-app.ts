@@ -1,4 +1,4 @@
-import { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
+import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { LockModule, LockModuleOptions, LockService } from '@keel/lock';
@@ -6,9 +6,10 @@ import { LockModule, LockModuleOptions, LockService } from '@keel/lock';
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 export interface LockApp {
-  app: INestApplicationContext;
+  app: INestApplication;
   locks: LockService;
   registry: Registry;
+  keyPrefix: string;
 }
 
 /** A Nest application context with LockModule on the real Redis and a private metrics registry. */
@@ -17,11 +18,12 @@ export async function bootLockApp(
   metadata: ModuleMetadata = {},
 ): Promise<LockApp> {
   const registry = new Registry();
+  const keyPrefix = `keel:test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
   const moduleRef = await Test.createTestingModule({
     imports: [
       LockModule.forRoot({
         redis: REDIS_URL,
-        keyPrefix: `keel:test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`,
+        keyPrefix,
         registry,
         ...options,
       }),
@@ -32,7 +34,7 @@ export async function bootLockApp(
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
-  return { app, locks: app.get(LockService), registry };
+  return { app, locks: app.get(LockService), registry, keyPrefix: options.keyPrefix ?? keyPrefix };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,0 +1,18 @@
+import { sqlFence } from './sql-fence';
+
+describe('sqlFence', () => {
+  it('builds the guard and the assignment', () => {
+    expect(sqlFence(42)).toEqual({
+      condition: 'fence_token < ?',
+      params: [42],
+      assignment: 'fence_token = ?',
+    });
+    expect(sqlFence(3, 'lock_fence').condition).toBe('lock_fence < ?');
+  });
+
+  it('rejects a bad token or a column that is not a plain identifier', () => {
+    expect(() => sqlFence(0)).toThrow(/positive integer/);
+    expect(() => sqlFence(1.5)).toThrow(/positive integer/);
+    expect(() => sqlFence(1, 'x; DROP TABLE p')).toThrow(/plain identifier/);
+  });
+});
