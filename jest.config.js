@@ -1,4 +1,5 @@
-// Two projects: `unit` needs no servers; `integration` talks to the real stack (scripts/stack.sh up).
+// `unit` needs no servers; `integration` talks to the real stack (scripts/stack.sh up);
+// `reliability` injects faults into that stack and runs on its own (see package.json).
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -20,6 +21,14 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int-spec.ts', '<rootDir>/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
+    },
+    {
+      // faults on shared servers (stopping the local Kafka, signals): run alone, in band
+      ...shared,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/**/*.reliability-spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/'],
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
     },

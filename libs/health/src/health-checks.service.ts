@@ -1,0 +1,78 @@
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { Cluster, Redis } from 'ioredis';
+import { RESOLVED_HEALTH_OPTIONS } from './health.constants';
+import { HEALTH_MODULE_OPTIONS } from './health.module-definition';
+import type { HealthModuleOptions, ResolvedHealthOptions } from './health.options';
+import { KafkaHealthIndicator } from './indicators/kafka.health';
+import { RedisHealthIndicator } from './indicators/redis.health';
+import { loadPeer } from './peer';
+
+/** The readiness checks: the ones named in the options plus any registered at run time. */
+@Injectable()
+export class HealthChecks implements OnApplicationShutdown {
+  private readonly checks = new Map<string, HealthIndicatorFunction>();
+  private ownedRedis: Redis | undefined;
+
+  constructor(
+    @Inject(HEALTH_MODULE_OPTIONS) options: HealthModuleOptions,
+    @Inject(RESOLVED_HEALTH_OPTIONS) resolved: ResolvedHealthOptions,
+    redis: RedisHealthIndicator,
+    kafka: KafkaHealthIndicator,
+    @Optional() typeorm?: TypeOrmHealthIndicator,
+  ) {
+    const timeout = resolved.timeoutMs;
+    if (options.redis !== undefined) {
+      const client =
+        typeof options.redis === 'string' ? this.openRedis(options.redis, timeout) : options.redis;
+      this.register('redis', () => redis.checkRedis('redis', client, timeout));
+    }
+    if (options.kafka) {
+      const target = options.kafka;
+      this.register('kafka', () => kafka.checkKafka('kafka', target, timeout));
+    }
+    if (options.typeorm) {
+      if (!typeorm)
+        throw new Error('HealthModule: typeorm: true needs @nestjs/typeorm and TypeOrmModule');
+      this.register('database', () => typeorm.pingCheck('database', { timeout }));
+    }
+    for (const [name, fn] of Object.entries(options.indicators ?? {})) this.register(name, fn);
+  }
+
+  /** Adds a readiness check (e.g. a lib reporting its consumers); replaces one of the same name. */
+  register(name: string, check: HealthIndicatorFunction): void {
+    this.checks.set(name, check);
+  }
+
+  unregister(name: string): void {
+    this.checks.delete(name);
+  }
+
+  all(): HealthIndicatorFunction[] {
+    return [...this.checks.values()];
+  }
+
+  names(): string[] {
+    return [...this.checks.keys()];
+  }
+
+  onApplicationShutdown(): void {
+    this.ownedRedis?.disconnect();
+  }
+
+  private openRedis(url: string, timeoutMs: number): Redis | Cluster {
+    const { Redis: RedisClient } = loadPeer<typeof import('ioredis')>(
+      'ioredis',
+      'the Redis health check',
+    );
+    const client = new RedisClient(url, {
+      lazyConnect: false,
+      connectTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (n) => Math.min(n * 200, 1_000),
+    });
+    client.on('error', () => undefined); // reported by the check
+    this.ownedRedis = client;
+    return client;
+  }
+}

@@ -1,0 +1,66 @@
+import { Controller, Get, HttpStatus, Res, Type } from '@nestjs/common';
+import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { HealthChecks } from './health-checks.service';
+import { HealthState } from './health-state.service';
+
+function shuttingDown(phase: string): HealthCheckResult {
+  const detail = { lifecycle: { status: 'down' as const, phase } };
+  return { status: 'error', info: {}, error: detail, details: detail };
+}
+
+/** GET /<path>/live, /<path>/ready and /<path> (the full report). */
+export function healthControllerFor(path: string): Type<unknown> {
+  @Controller(path)
+  class HealthController {
+    constructor(
+      private readonly health: HealthCheckService,
+      private readonly checks: HealthChecks,
+      private readonly state: HealthState,
+    ) {}
+
+    /** The process answers: never checks external systems, so a Redis outage never restarts pods. */
+    @Get('live')
+    live(): HealthCheckResult {
+      const detail = {
+        process: {
+          status: 'up' as const,
+          pid: process.pid,
+          uptimeSeconds: Math.round(process.uptime()),
+        },
+      };
+      return { status: 'ok', info: detail, error: {}, details: detail };
+    }
+
+    /** Every registered indicator; 503 while starting or shutting down. */
+    @Get('ready')
+    @HealthCheck()
+    async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+      if (this.state.phase !== 'ready') {
+        res.status(HttpStatus.SERVICE_UNAVAILABLE);
+        return shuttingDown(this.state.phase);
+      }
+      return this.health.check(this.checks.all());
+    }
+
+    /** The full report: every indicator plus the lifecycle phase. */
+    @Get()
+    @HealthCheck()
+    async report(
+      @Res({ passthrough: true }) res: Response,
+    ): Promise<HealthCheckResult & { phase: string }> {
+      const phase = this.state.phase;
+      try {
+        const result = await this.health.check(this.checks.all());
+        if (phase !== 'ready') res.status(HttpStatus.SERVICE_UNAVAILABLE);
+        return { ...result, phase };
+      } catch (err) {
+        const body = (err as { getResponse?: () => HealthCheckResult }).getResponse?.();
+        if (!body) throw err;
+        res.status(HttpStatus.SERVICE_UNAVAILABLE);
+        return { ...body, phase };
+      }
+    }
+  }
+  return HealthController;
+}
