@@ -1,15 +1,36 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { HealthModule } from '@keel/health';
+import { LockModule } from '@keel/lock';
 import { loadPaymentsConfig, PAYMENTS_CONFIG, PaymentsConfig } from './config/payments.config';
-import { DependenciesService } from './health/dependencies.service';
-import { HealthController } from './health/health.controller';
+import { MariadbHealth } from './health/mariadb.health';
+import { PaymentsHealthModule } from './health/payments-health.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: PaymentsConfig = loadPaymentsConfig()): DynamicModule {
+    const configModule: DynamicModule = {
+      module: class PaymentsConfigModule {},
+      global: true,
+      providers: [{ provide: PAYMENTS_CONFIG, useValue: config }],
+      exports: [PAYMENTS_CONFIG],
+    };
     return {
       module: AppModule,
-      controllers: [HealthController],
-      providers: [{ provide: PAYMENTS_CONFIG, useValue: config }, DependenciesService],
+      imports: [
+        configModule,
+        LockModule.forRoot({ redis: config.redisUrl }),
+        HealthModule.forRootAsync({
+          imports: [PaymentsHealthModule],
+          inject: [MariadbHealth],
+          useFactory: (mariadb: MariadbHealth) => ({
+            redis: config.redisUrl,
+            kafka: { brokers: config.kafkaBrokers, clientId: 'keel-payments-health' },
+            indicators: { mariadb: () => mariadb.check() },
+            timeoutMs: config.healthTimeoutMs,
+            drainMs: config.drainMs,
+          }),
+        }),
+      ],
     };
   }
 }

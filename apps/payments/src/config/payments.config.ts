@@ -7,19 +7,26 @@ export interface PaymentsConfig {
   mariadbUrl: string;
   /** Per-dependency budget of one health check. */
   healthTimeoutMs: number;
+  /** After SIGTERM, how long readiness answers 503 before HTTP stops (load balancers catch up). */
+  drainMs: number;
 }
 
 export const PAYMENTS_CONFIG = Symbol('PAYMENTS_CONFIG');
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new KeelConfigError(`${name} must be a positive integer, got '${raw}'`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new KeelConfigError(`${name} must be an integer >= ${min}, got '${raw}'`);
   }
   return value;
 }
+
+const positiveInt = (env: NodeJS.ProcessEnv, name: string, fallback: number): number =>
+  intFromEnv(env, name, fallback, 1);
+const nonNegativeInt = (env: NodeJS.ProcessEnv, name: string, fallback: number): number =>
+  intFromEnv(env, name, fallback, 0);
 
 /** Reads the app's settings from the environment; a bad value fails the boot naming the variable. */
 export function loadPaymentsConfig(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
@@ -35,5 +42,6 @@ export function loadPaymentsConfig(env: NodeJS.ProcessEnv = process.env): Paymen
     kafkaBrokers: brokers,
     mariadbUrl: env.MARIADB_URL || 'mysql://root@127.0.0.1:3306/keel',
     healthTimeoutMs: positiveInt(env, 'HEALTH_TIMEOUT_MS', 2000),
+    drainMs: nonNegativeInt(env, 'SHUTDOWN_DRAIN_MS', 5000),
   };
 }

@@ -1,0 +1,47 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { createPool, Pool } from 'mysql2/promise';
+import { PAYMENTS_CONFIG, PaymentsConfig } from '../config/payments.config';
+
+/** MariaDB readiness: `SELECT 1` within the health budget, with its latency. */
+@Injectable()
+export class MariadbHealth implements OnApplicationShutdown {
+  private readonly pool: Pool;
+
+  constructor(
+    @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
+    private readonly indicators: HealthIndicatorService,
+  ) {
+    this.pool = createPool({
+      uri: config.mariadbUrl,
+      connectionLimit: 2,
+      connectTimeout: config.healthTimeoutMs,
+    });
+  }
+
+  async check(): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check('mariadb');
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.pool.query('SELECT 1'),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${this.config.healthTimeoutMs} ms`)),
+            this.config.healthTimeoutMs,
+          );
+        }),
+      ]);
+      return session.up({ latencyMs: Math.round(performance.now() - started) });
+    } catch (err) {
+      return session.down({ message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+}
