@@ -1,0 +1,2 @@
+// The whole public API of @keel/messaging.
+export {};
