@@ -3,7 +3,6 @@
 //     SET NX PX + compare-and-delete EVAL, and vs redlock (npm latest); higher ops/s is better.
 //  2. contended: 8 workers in 3 processes on one key, hold ~1 ms, vs redlock with default retries.
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Injectable, Module } from '@nestjs/common';
@@ -12,10 +11,10 @@ import Redis from 'ioredis';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import Redlock = require('redlock');
 import { DistributedLock, LockModule } from '@keel/lock';
+import { spawnTs } from '../support/spawn-ts';
 import { BenchRow, BenchSuite, compare, row } from './harness';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-const ROOT = join(__dirname, '..', '..');
 const CAD =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -100,28 +99,14 @@ function runProcess(
   key: string,
 ): Promise<WorkerStats[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        join(__dirname, 'support', 'lock-contention.worker.ts'),
-        impl,
-        String(workers),
-        String(startAt),
-        String(durationMs),
-        key,
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+    const child = spawnTs(
+      join(__dirname, 'support', 'lock-contention.worker.ts'),
+      [impl, String(workers), String(startAt), String(durationMs), key],
+      {},
+      ['ignore', 'pipe', 'inherit'],
     );
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) =>
       code === 0
         ? resolve(JSON.parse(out) as WorkerStats[])

@@ -1,30 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../../test/support/free-port';
-
-const ROOT = join(__dirname, '..', '..', '..');
+import { spawnTs } from '../../../test/support/spawn-ts';
 
 function startApp(port: number, drainMs: number): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      join(__dirname, 'support', 'shutdown-app.ts'),
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DRAIN_MS: String(drainMs),
-        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  return spawnTs(join(__dirname, 'support', 'shutdown-app.ts'), [], {
+    PORT: String(port),
+    DRAIN_MS: String(drainMs),
+  });
 }
 
 async function status(url: string): Promise<number | string> {
