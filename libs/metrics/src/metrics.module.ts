@@ -1,0 +1,47 @@
+import { Module, type NestModule } from '@nestjs/common';
+import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { KeelCoreModule } from '@keel/core';
+import { HttpExceptionInterceptor } from './http-exception.interceptor';
+import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { RESOLVED_METRICS_OPTIONS } from './metrics.constants';
+import { MetricsExplorer } from './metrics.explorer';
+import { METRICS_MODULE_OPTIONS, MetricsConfigurableModule } from './metrics.module-definition';
+import type { MetricsModuleOptions } from './metrics.options';
+import { MetricsServer } from './metrics.server';
+import { MetricsService } from './metrics.service';
+import { resolveMetricsOptions } from './metrics.validation';
+
+/**
+ * Prometheus metrics: `/metrics`, @Timed, @Counted and HTTP server metrics.
+ * `MetricsModule.forRoot({ service: 'payments' })` or `forRootAsync({ useFactory, inject })`;
+ * global unless `isGlobal: false`.
+ */
+@Module({
+  imports: [KeelCoreModule],
+  providers: [
+    {
+      provide: RESOLVED_METRICS_OPTIONS,
+      inject: [METRICS_MODULE_OPTIONS],
+      useFactory: (options: MetricsModuleOptions) => resolveMetricsOptions(options),
+    },
+    MetricsService,
+    MetricsExplorer,
+    MetricsServer,
+    HttpMetricsMiddleware,
+    { provide: APP_INTERCEPTOR, useClass: HttpExceptionInterceptor },
+  ],
+  exports: [MetricsService],
+})
+export class MetricsModule extends MetricsConfigurableModule implements NestModule {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly http: HttpMetricsMiddleware,
+  ) {
+    super();
+  }
+
+  // Nest calls this only for HTTP apps, before it binds any route: the timer runs first.
+  configure(): void {
+    this.http.install(this.adapterHost.httpAdapter);
+  }
+}
