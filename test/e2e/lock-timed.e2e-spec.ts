@@ -30,8 +30,10 @@ async function histogramSum(
   name: string,
 ): Promise<{ sum: number; count: number }> {
   const data = await registry.getSingleMetric(name)!.get();
-  const sum = data.values.find((v) => v.metricName === `${name}_sum`)?.value ?? 0;
-  const count = data.values.find((v) => v.metricName === `${name}_count`)?.value ?? 0;
+  // histogram values carry the series name (_bucket, _sum, _count) beside the labels
+  const values = data.values as { metricName?: string; value: number }[];
+  const sum = values.find((v) => v.metricName === `${name}_sum`)?.value ?? 0;
+  const count = values.find((v) => v.metricName === `${name}_count`)?.value ?? 0;
   return { sum, count };
 }
 

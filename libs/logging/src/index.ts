@@ -1,2 +1,25 @@
 // The whole public API of @keel/logging.
-export {};
+export { LoggingModule } from './logging.module';
+export { LOGGING_ASYNC_OPTIONS_TYPE, LOGGING_OPTIONS_TYPE } from './logging.module-definition';
+export type {
+  HttpLoggingOptions,
+  LoggingModuleOptions,
+  LogLevel,
+  RedactOptions,
+} from './logging.options';
+export { useKeelLogger } from './app-logger';
+export {
+  contextFromHeaders,
+  getParentSpanId,
+  outgoingTraceHeaders,
+  runWithLogContext,
+  runWithTraceContext,
+  sanitizeRequestId,
+  type HeaderBag,
+  type HeaderValue,
+  type IncomingTraceContext,
+  type OutgoingTraceHeaders,
+} from './trace-context';
+export { luhnValid, maskCardNumbers } from './card-numbers';
+// nestjs-pino's injectables, so apps import their logger from one place.
+export { InjectPinoLogger, Logger, LoggerErrorInterceptor, PinoLogger } from 'nestjs-pino';
