@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { HealthModule } from '@keel/health';
 import { LockModule } from '@keel/lock';
+import { LoggingModule } from '@keel/logging';
+import { MetricsModule } from '@keel/metrics';
 import { loadPaymentsConfig, PAYMENTS_CONFIG, PaymentsConfig } from './config/payments.config';
 import { MariadbHealth } from './health/mariadb.health';
 import { PaymentsHealthModule } from './health/payments-health.module';
@@ -18,6 +20,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         configModule,
+        LoggingModule.forRoot({ service: 'payments', pretty: config.prettyLogs }),
+        MetricsModule.forRoot({ service: 'payments' }),
         LockModule.forRoot({ redis: config.redisUrl }),
         HealthModule.forRootAsync({
           imports: [PaymentsHealthModule],

@@ -14,6 +14,7 @@ const realStack: PaymentsConfig = {
   mariadbUrl: stackEnv.mariadbUrl,
   healthTimeoutMs: 2000,
   drainMs: 0,
+  prettyLogs: false,
 };
 
 interface Report {

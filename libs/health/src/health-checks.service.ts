@@ -62,6 +62,8 @@ export class HealthChecks implements OnApplicationShutdown {
 
   private openRedis(url: string, timeoutMs: number): Redis | Cluster {
     const { Redis: RedisClient } = loadPeer<typeof import('ioredis')>(
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      () => require('ioredis'),
       'ioredis',
       'the Redis health check',
     );

@@ -10,6 +10,7 @@ describe('loadPaymentsConfig', () => {
       mariadbUrl: 'mysql://root@127.0.0.1:3306/keel',
       healthTimeoutMs: 2000,
       drainMs: 5000,
+      prettyLogs: false,
     });
   });
 

@@ -9,6 +9,8 @@ export interface PaymentsConfig {
   healthTimeoutMs: number;
   /** After SIGTERM, how long readiness answers 503 before HTTP stops (load balancers catch up). */
   drainMs: number;
+  /** Human-readable logs (development only; JSON otherwise). */
+  prettyLogs: boolean;
 }
 
 export const PAYMENTS_CONFIG = Symbol('PAYMENTS_CONFIG');
@@ -43,5 +45,6 @@ export function loadPaymentsConfig(env: NodeJS.ProcessEnv = process.env): Paymen
     mariadbUrl: env.MARIADB_URL || 'mysql://root@127.0.0.1:3306/keel',
     healthTimeoutMs: positiveInt(env, 'HEALTH_TIMEOUT_MS', 2000),
     drainMs: nonNegativeInt(env, 'SHUTDOWN_DRAIN_MS', 5000),
+    prettyLogs: env.LOG_PRETTY === 'true',
   };
 }

@@ -44,6 +44,8 @@ export class KafkaHealthIndicator implements OnApplicationShutdown {
     let admin = this.admins.get(id);
     if (!admin) {
       const { Kafka, logLevel } = loadPeer<typeof import('kafkajs')>(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        () => require('kafkajs'),
         'kafkajs',
         'the Kafka health check',
       );

@@ -1,0 +1,93 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { getContext } from '@keel/core';
+import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
+import { contextHeaders } from './message-headers';
+import { KAFKA_CLIENT, MESSAGE_SERIALIZER, MESSAGING_METRICS } from './messaging.constants';
+import { ProducerError } from './messaging.errors';
+import type { MessagingMetrics } from './messaging.metrics';
+import type { MessageSerializer } from './messaging.options';
+
+export interface SendOptions {
+  key?: string | Buffer | null;
+  headers?: Record<string, string | Buffer>;
+  partition?: number;
+  timestamp?: string;
+}
+
+export interface OutgoingMessage extends SendOptions {
+  value: unknown;
+}
+
+/**
+ * Publishes to Kafka with an idempotent producer (acks=all). Values go through the module's
+ * serializer (JSON by default); `x-request-id` and `traceparent` come from the async context.
+ */
+@Injectable()
+export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
+  private readonly producer: Producer;
+  private connected: Promise<void> | undefined;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(MESSAGE_SERIALIZER) private readonly serializer: MessageSerializer,
+    @Inject(MESSAGING_METRICS) private readonly metrics: MessagingMetrics,
+  ) {
+    // kafkajs requires maxInFlightRequests <= 5 to keep order with idempotence.
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = undefined;
+    await this.producer.disconnect();
+  }
+
+  /** Sends one message; resolves once every in-sync replica has it. */
+  async send(topic: string, value: unknown, options: SendOptions = {}): Promise<RecordMetadata[]> {
+    return this.sendBatch(topic, [{ ...options, value }]);
+  }
+
+  /** Sends several messages to one topic in one request. */
+  async sendBatch(topic: string, messages: readonly OutgoingMessage[]): Promise<RecordMetadata[]> {
+    const fromContext = contextHeaders(getContext());
+    const records: Message[] = messages.map((m) => ({
+      key: m.key ?? null,
+      value: this.serializer.serialize(m.value),
+      headers: { ...fromContext, ...m.headers },
+      partition: m.partition,
+      timestamp: m.timestamp,
+    }));
+    return this.sendRaw(topic, records);
+  }
+
+  /** Sends records as given: no serializer, no context headers (retry, DLT and replay use it). */
+  async sendRaw(topic: string, records: Message[]): Promise<RecordMetadata[]> {
+    await this.connect();
+    try {
+      const result = await this.producer.send({
+        topic,
+        messages: records,
+        acks: -1,
+        compression: CompressionTypes.None,
+      });
+      this.metrics.producedMessages(topic, 'success', records.length);
+      return result;
+    } catch (err) {
+      this.metrics.producedMessages(topic, 'error', records.length);
+      throw new ProducerError(topic, err);
+    }
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((err: unknown) => {
+      this.connected = undefined;
+      throw err;
+    });
+    return this.connected;
+  }
+}

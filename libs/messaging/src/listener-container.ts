@@ -1,0 +1,188 @@
+import { Logger } from '@nestjs/common';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { dispatchBatch } from './batch-dispatcher';
+import type { ListenerDefinition } from './listener-definition';
+import type { MessageDispatcher } from './message-dispatcher';
+import type { MessagingMetrics } from './messaging.metrics';
+import type { ConsumerSettings } from './messaging.options';
+import type { ConsumerState, ConsumerStatus } from './messaging-status';
+
+export interface RestartBackoff {
+  initialMs: number;
+  maxMs: number;
+}
+
+/**
+ * One listener's consumer: eachBatch with manual offset resolution (an offset is resolved only
+ * once its message was handled or handed on), commit at the end of each batch, restart on crash.
+ */
+export class ListenerContainer {
+  private readonly logger: Logger;
+  private consumer: Consumer | undefined;
+  private state: ConsumerState = 'stopped';
+  private since = new Date();
+  private restarts = 0;
+  private failures = 0;
+  private lastError: string | undefined;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<AbortController>();
+
+  constructor(
+    private readonly def: ListenerDefinition,
+    private readonly kafka: Kafka,
+    private readonly dispatcher: MessageDispatcher,
+    private readonly metrics: MessagingMetrics,
+    private readonly backoff: RestartBackoff,
+    private readonly settings: ConsumerSettings,
+  ) {
+    this.logger = new Logger(`KafkaListener ${def.name}`);
+  }
+
+  status(): ConsumerStatus {
+    const { name, groupId, topics, retryTopics, topicPattern } = this.def;
+    return {
+      listener: name,
+      groupId,
+      topics: topicPattern ? [String(topicPattern)] : [...topics, ...retryTopics],
+      state: this.state,
+      restarts: this.restarts,
+      lastError: this.lastError,
+      since: this.since,
+    };
+  }
+
+  async start(): Promise<void> {
+    this.setState('starting');
+    const { def } = this;
+    const consumer = this.kafka.consumer({
+      maxWaitTimeInMs: 500,
+      ...this.settings,
+      groupId: def.groupId,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.failures = 0;
+      this.setState('running');
+    });
+    consumer.on(consumer.events.REBALANCING, () => this.abortInFlight('rebalance'));
+    consumer.on(consumer.events.CRASH, (e) =>
+      this.onCrash(consumer, e.payload.error, e.payload.restart),
+    );
+    await consumer.connect();
+    const topics = def.topicPattern ? [def.topicPattern] : [...def.topics, ...def.retryTopics];
+    await consumer.subscribe({ topics, fromBeginning: def.fromBeginning });
+    await consumer.run({
+      partitionsConsumedConcurrently: def.concurrency,
+      eachBatchAutoResolve: false,
+      eachBatch: (p) => this.eachBatch(p),
+    });
+  }
+
+  /** Stops fetching, lets in-flight handlers finish, commits what they resolved, disconnects. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    for (const t of this.timers) clearTimeout(t);
+    this.abortInFlight('shutdown');
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer) {
+      await consumer.stop();
+      await consumer.disconnect();
+    }
+    this.setState('stopped');
+  }
+
+  private async eachBatch(p: EachBatchPayload): Promise<void> {
+    const { batch } = p;
+    const ac = new AbortController();
+    this.inFlight.add(ac);
+    let lastDone: string | undefined;
+    try {
+      if (this.def.batch) {
+        await dispatchBatch(this.dispatcher, this.metrics, p, ac.signal);
+        lastDone = batch.lastOffset();
+        return;
+      }
+      for (const message of batch.messages) {
+        if (!p.isRunning() || p.isStale() || ac.signal.aborted) break;
+        const heartbeat = () => p.heartbeat();
+        const d = {
+          topic: batch.topic,
+          partition: batch.partition,
+          message,
+          signal: ac.signal,
+          heartbeat,
+        };
+        const result = await this.dispatcher.dispatch(d);
+        if (result.kind === 'abort') break;
+        if (result.kind === 'defer') {
+          this.deferPartition(batch.topic, batch.partition, message.offset, result.dueAt);
+          break;
+        }
+        p.resolveOffset(message.offset);
+        lastDone = message.offset;
+        await p.heartbeat();
+      }
+    } finally {
+      this.inFlight.delete(ac);
+      if (lastDone !== undefined) {
+        const lag = Number(batch.highWatermark) - Number(lastDone) - 1;
+        this.metrics.consumerLag(batch.topic, batch.partition, this.def.groupId, Math.max(0, lag));
+      }
+      const offsets = p.uncommittedOffsets();
+      if (offsets.topics.some((t) => t.partitions.length > 0))
+        await p.commitOffsetsIfNecessary(offsets);
+    }
+  }
+
+  /** A retry-topic record not due yet: pause only its partition and come back when it is. */
+  private deferPartition(topic: string, partition: number, offset: string, dueAt: number): void {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    consumer.pause([{ topic, partitions: [partition] }]);
+    consumer.seek({ topic, partition, offset });
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        if (this.consumer === consumer) consumer.resume([{ topic, partitions: [partition] }]);
+      },
+      Math.max(0, dueAt - Date.now()),
+    );
+    this.timers.add(timer);
+  }
+
+  private abortInFlight(reason: string): void {
+    for (const ac of this.inFlight) ac.abort(new Error(`consumer ${reason}`));
+  }
+
+  private onCrash(consumer: Consumer, error: Error, kafkajsRestarts: boolean): void {
+    this.lastError = `${error.name}: ${error.message}`;
+    if (this.stopping || this.consumer !== consumer) return;
+    this.restarts++;
+    this.setState('restarting');
+    // kafkajs restarts after retriable errors itself; anything else we restart with backoff.
+    if (kafkajsRestarts) return;
+    this.scheduleRestart(consumer);
+  }
+
+  private scheduleRestart(old: Consumer): void {
+    const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.failures++);
+    this.logger.error(`Consumer crashed (${this.lastError}); restarting in ${delay} ms`);
+    this.restartTimer = setTimeout(() => {
+      void old.disconnect().catch(() => undefined);
+      this.start().catch((err: unknown) => {
+        this.lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        if (!this.stopping && this.consumer) this.scheduleRestart(this.consumer);
+      });
+    }, delay);
+  }
+
+  private setState(state: ConsumerState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.since = new Date();
+  }
+}

@@ -1,0 +1,106 @@
+import { KeelConfigError, type DiscoveredMethod } from '@keel/core';
+import { retryTopicName } from './dead-letter';
+import { HEADER_MESSAGE_ID } from './messaging.constants';
+import type {
+  IdempotentListenerOptions,
+  KafkaListenerOptions,
+  ResolvedMessagingOptions,
+} from './messaging.options';
+import { checkNumber, checkRetry } from './messaging.validation';
+import { RetryPolicy } from './retry-policy';
+import { compileSchema, type PayloadValidator } from './schema-validator';
+
+/** A listener's options checked and resolved at start-up. */
+export interface ListenerDefinition {
+  readonly name: string;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly topicPattern: RegExp | undefined;
+  /** `<topic>.retry.<n>` topics this listener also reads (non-blocking retry). */
+  readonly retryTopics: readonly string[];
+  readonly concurrency: number;
+  readonly batch: boolean;
+  readonly fromBeginning: boolean;
+  readonly policy: RetryPolicy;
+  /** The DLT of a main topic, or null when dead-lettering is off. */
+  readonly dltFor: ((topic: string) => string) | null;
+  readonly idempotent: Required<Pick<IdempotentListenerOptions, 'header' | 'ttlMs'>> &
+    Pick<IdempotentListenerOptions, 'key'>;
+  readonly isIdempotent: boolean;
+  readonly validate: PayloadValidator | null;
+  /** Calls the method through its instance, so every Keel layer on it runs. */
+  readonly invoke: (...args: unknown[]) => Promise<unknown>;
+}
+
+export function defineListener(
+  handler: DiscoveredMethod<KafkaListenerOptions>,
+  module: ResolvedMessagingOptions,
+  hasDedupeStore: boolean,
+): ListenerDefinition {
+  const o = handler.metadata;
+  const name = `${handler.className}.${handler.methodName}`;
+  const fail = (m: string) => new KeelConfigError(`@KafkaListener on ${name}(): ${m}`);
+  const topics = o.topics === undefined ? [] : [o.topics].flat();
+  if (topics.length > 0 === (o.topicPattern !== undefined)) {
+    throw fail('give exactly one of `topics` (a name or names) or `topicPattern` (a RegExp)');
+  }
+  if (topics.some((t) => typeof t !== 'string' || t.trim() === '')) {
+    throw fail('topics must be non-empty strings');
+  }
+  if (o.topicPattern !== undefined && !(o.topicPattern instanceof RegExp)) {
+    throw fail('topicPattern must be a RegExp');
+  }
+  const groupId = o.groupId ?? `${module.clientId}.${name}`;
+  if (typeof groupId !== 'string' || groupId === '')
+    throw fail('groupId must be a non-empty string');
+  const concurrency = checkNumber(o.concurrency, 'concurrency', 1, fail, { integer: true }) ?? 1;
+  checkRetry(o.retry, 'retry', fail);
+  const policy = new RetryPolicy(o.retry, module.retry);
+  if (policy.nonBlocking && (o.batch || o.topicPattern)) {
+    throw fail('retry.nonBlocking works with `topics` and per-message listeners only');
+  }
+  const customDlt = typeof o.dlt === 'object' ? o.dlt.topic : undefined;
+  if (customDlt !== undefined && (typeof customDlt !== 'string' || customDlt === '')) {
+    throw fail('dlt.topic must be a non-empty string');
+  }
+  const dltFor = o.dlt === false ? null : (t: string) => customDlt ?? `${t}${module.dltSuffix}`;
+  const idem = typeof o.idempotent === 'object' ? o.idempotent : {};
+  const isIdempotent = o.idempotent !== undefined && o.idempotent !== false;
+  if (isIdempotent && !hasDedupeStore) {
+    throw fail('idempotent needs a dedupe store: set `idempotency: { redis }` on MessagingModule');
+  }
+  if (idem.key !== undefined && typeof idem.key !== 'function')
+    throw fail('idempotent.key must be a function');
+  const ttlMs = checkNumber(idem.ttlMs, 'idempotent.ttlMs', 1, fail, { integer: true });
+  if (o.schema !== undefined && typeof o.schema !== 'function') {
+    throw fail('schema must be a class-validator class or a validate function');
+  }
+  const retryTopics = policy.nonBlocking
+    ? topics.flatMap((t) =>
+        Array.from({ length: policy.attempts - 1 }, (_, i) => retryTopicName(t, i + 1)),
+      )
+    : [];
+  const instance = handler.instance as Record<string, (...args: unknown[]) => unknown>;
+  const method = handler.methodName;
+  return {
+    name,
+    groupId,
+    topics,
+    topicPattern: o.topicPattern,
+    retryTopics,
+    concurrency,
+    batch: o.batch === true,
+    fromBeginning: o.fromBeginning === true,
+    policy,
+    dltFor,
+    idempotent: {
+      header: idem.header ?? HEADER_MESSAGE_ID,
+      ttlMs: ttlMs ?? module.idempotencyTtlMs,
+      key: idem.key,
+    },
+    isIdempotent,
+    validate: o.schema === undefined ? null : compileSchema(o.schema),
+    // Looked up per call: the method on the instance is core's trampoline.
+    invoke: async (...args) => await instance[method](...args),
+  };
+}

@@ -1,0 +1,39 @@
+import { parseTraceparent } from '@keel/core';
+import { contextFromHeaders, contextHeaders, headersToRecord } from './message-headers';
+
+describe('message headers', () => {
+  it('turns Kafka headers into strings', () => {
+    expect(
+      headersToRecord({
+        a: Buffer.from('x'),
+        b: 'y',
+        c: [Buffer.from('1'), Buffer.from('2')],
+        d: undefined,
+      }),
+    ).toEqual({ a: 'x', b: 'y', c: '2' });
+    expect(headersToRecord(undefined)).toEqual({});
+  });
+
+  it('adds request id and a child traceparent from the context', () => {
+    const traceId = 'a'.repeat(32);
+    const spanId = 'b'.repeat(16);
+    const h = contextHeaders({ requestId: 'r1', traceId, spanId, fields: {} });
+    expect(h['x-request-id']).toBe('r1');
+    const tp = parseTraceparent(h.traceparent);
+    expect(tp).toMatchObject({ traceId, traceFlags: '01' });
+    expect(tp?.spanId).not.toBe(spanId);
+    expect(contextHeaders(undefined)).toEqual({});
+    expect(contextHeaders({ fields: {} })).toEqual({});
+  });
+
+  it('restores the context from headers in a new span, or starts a trace', () => {
+    const tp = `00-${'c'.repeat(32)}-${'d'.repeat(16)}-00`;
+    const init = contextFromHeaders({ traceparent: tp, 'x-request-id': 'r2' });
+    expect(init).toMatchObject({ requestId: 'r2', traceId: 'c'.repeat(32), traceFlags: '00' });
+    expect(init.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(init.spanId).not.toBe('d'.repeat(16));
+    const fresh = contextFromHeaders({ traceparent: 'garbage' });
+    expect(fresh.requestId).toBeUndefined();
+    expect(fresh.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});

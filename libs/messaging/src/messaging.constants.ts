@@ -1,0 +1,25 @@
+export const KAFKA_LISTENER_METADATA = 'keel:messaging:kafka-listener';
+
+/** The shared kafkajs `Kafka` client. */
+export const KAFKA_CLIENT = Symbol('keel.messaging.kafka');
+export const RESOLVED_MESSAGING_OPTIONS = Symbol('keel.messaging.resolved-options');
+export const MESSAGING_METRICS = Symbol('keel.messaging.metrics');
+export const MESSAGE_SERIALIZER = Symbol('keel.messaging.serializer');
+export const DEDUPE_STORE = Symbol('keel.messaging.dedupe-store');
+
+export const HEADER_REQUEST_ID = 'x-request-id';
+export const HEADER_TRACEPARENT = 'traceparent';
+export const HEADER_MESSAGE_ID = 'x-message-id';
+
+export const DEFAULTS = {
+  dltSuffix: '.DLT',
+  attempts: 3,
+  initialMs: 200,
+  multiplier: 2,
+  maxMs: 30_000,
+  jitter: 0.2,
+  restartInitialMs: 1_000,
+  restartMaxMs: 30_000,
+  idempotencyTtlMs: 24 * 3600_000,
+  idempotencyPrefix: 'keel:msg:',
+} as const;

@@ -1,0 +1,37 @@
+import { KeelError } from '@keel/core';
+
+/**
+ * The payload is malformed or fails its schema. Never retried: the message goes to the DLT.
+ * Throw it from a handler to dead-letter a message at once.
+ */
+export class MessageValidationError extends KeelError {
+  constructor(
+    readonly reason: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`Invalid message: ${reason}. It was sent to the dead-letter topic; fix the producer.`, {
+      code: 'KEEL_MESSAGE_INVALID',
+      cause: options.cause,
+    });
+  }
+}
+
+/** Publishing to Kafka failed. */
+export class ProducerError extends KeelError {
+  constructor(topic: string, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`Could not publish to "${topic}": ${why}. Check the broker and that the topic exists.`, {
+      code: 'KEEL_KAFKA_PRODUCE',
+      cause,
+    });
+  }
+}
+
+/** An optional peer package a feature needs is not installed. */
+export class MissingPackageError extends KeelError {
+  constructor(pkg: string, feature: string) {
+    super(`${feature} needs the "${pkg}" package: run \`npm install ${pkg}\`.`, {
+      code: 'KEEL_MISSING_PACKAGE',
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { Module } from '@nestjs/common';
+import { KeelCoreModule } from '@keel/core';
+import { Kafka } from 'kafkajs';
+import { DedupeStore } from './dedupe-store';
+import { jsonSerializer } from './json.serializer';
+import { kafkaLogCreator } from './kafka-logger';
+import { KafkaProducer } from './kafka.producer';
+import { ListenerExplorer } from './listener.explorer';
+import {
+  DEDUPE_STORE,
+  KAFKA_CLIENT,
+  MESSAGE_SERIALIZER,
+  MESSAGING_METRICS,
+  RESOLVED_MESSAGING_OPTIONS,
+} from './messaging.constants';
+import { MessagingMetrics } from './messaging.metrics';
+import {
+  MESSAGING_MODULE_OPTIONS,
+  MessagingConfigurableModule,
+} from './messaging.module-definition';
+import type { MessagingModuleOptions, ResolvedMessagingOptions } from './messaging.options';
+import { MessagingStatus } from './messaging-status';
+import { resolveMessagingOptions } from './messaging.validation';
+
+/**
+ * Kafka for Nest: `MessagingModule.forRoot({ brokers, clientId })` or `forRootAsync(...)`;
+ * global unless `isGlobal: false`. One kafkajs client, one producer, a consumer per listener.
+ */
+@Module({
+  imports: [KeelCoreModule],
+  providers: [
+    {
+      provide: RESOLVED_MESSAGING_OPTIONS,
+      inject: [MESSAGING_MODULE_OPTIONS],
+      useFactory: (options: MessagingModuleOptions) => resolveMessagingOptions(options),
+    },
+    {
+      provide: KAFKA_CLIENT,
+      inject: [MESSAGING_MODULE_OPTIONS, RESOLVED_MESSAGING_OPTIONS],
+      useFactory: (options: MessagingModuleOptions, resolved: ResolvedMessagingOptions) =>
+        new Kafka({
+          logCreator: kafkaLogCreator,
+          ...options.kafka,
+          brokers: resolved.brokers,
+          clientId: resolved.clientId,
+        }),
+    },
+    {
+      provide: MESSAGE_SERIALIZER,
+      inject: [MESSAGING_MODULE_OPTIONS],
+      useFactory: (options: MessagingModuleOptions) => options.serializer ?? jsonSerializer,
+    },
+    {
+      provide: MESSAGING_METRICS,
+      inject: [MESSAGING_MODULE_OPTIONS],
+      useFactory: (options: MessagingModuleOptions) => new MessagingMetrics(options.registry),
+    },
+    {
+      provide: DEDUPE_STORE,
+      inject: [MESSAGING_MODULE_OPTIONS, RESOLVED_MESSAGING_OPTIONS],
+      useFactory: (options: MessagingModuleOptions, resolved: ResolvedMessagingOptions) =>
+        options.idempotency
+          ? new DedupeStore(options.idempotency.redis, resolved.idempotencyPrefix)
+          : null,
+    },
+    KafkaProducer,
+    MessagingStatus,
+    ListenerExplorer,
+  ],
+  exports: [KafkaProducer, MessagingStatus, KAFKA_CLIENT],
+})
+export class MessagingModule extends MessagingConfigurableModule {}

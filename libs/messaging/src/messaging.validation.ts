@@ -1,0 +1,125 @@
+import { KeelConfigError } from '@keel/core';
+import { DEFAULTS } from './messaging.constants';
+import type {
+  MessagingModuleOptions,
+  ResolvedMessagingOptions,
+  RetryOptions,
+} from './messaging.options';
+
+type Fail = (message: string) => KeelConfigError;
+
+const moduleError: Fail = (m) => new KeelConfigError(`MessagingModule: ${m}`);
+
+export function checkNumber(
+  value: unknown,
+  name: string,
+  min: number,
+  fail: Fail,
+  opts: { integer?: boolean; max?: number } = {},
+): number | undefined {
+  if (value === undefined) return undefined;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= min &&
+    (opts.max === undefined || value <= opts.max) &&
+    (!opts.integer || Number.isInteger(value));
+  if (!ok) {
+    const kind = opts.integer ? 'an integer' : 'a finite number';
+    const range = opts.max === undefined ? `>= ${min}` : `between ${min} and ${opts.max}`;
+    throw fail(`${name} must be ${kind} ${range}, got ${JSON.stringify(value) ?? typeof value}`);
+  }
+  return value;
+}
+
+function isClass(value: unknown): boolean {
+  return typeof value === 'function' && value.prototype !== undefined;
+}
+
+/** Checks a retry policy; `prefix` names where it came from in the message. */
+export function checkRetry(retry: RetryOptions | undefined, prefix: string, fail: Fail): void {
+  if (retry === undefined) return;
+  if (retry === null || typeof retry !== 'object') throw fail(`${prefix} must be an object`);
+  checkNumber(retry.attempts, `${prefix}.attempts`, 1, fail, { integer: true, max: 100 });
+  const b = retry.backoff;
+  if (b !== undefined) {
+    checkNumber(b.initialMs, `${prefix}.backoff.initialMs`, 0, fail);
+    checkNumber(b.multiplier, `${prefix}.backoff.multiplier`, 1, fail);
+    checkNumber(b.maxMs, `${prefix}.backoff.maxMs`, 0, fail);
+    checkNumber(b.jitter, `${prefix}.backoff.jitter`, 0, fail, { max: 1 });
+  }
+  for (const list of ['retryOn', 'noRetryOn'] as const) {
+    const classes: unknown = retry[list];
+    if (classes === undefined) continue;
+    if (!Array.isArray(classes) || !classes.every(isClass)) {
+      throw fail(`${prefix}.${list} must be an array of error classes`);
+    }
+  }
+  if (retry.nonBlocking !== undefined && typeof retry.nonBlocking !== 'boolean') {
+    throw fail(`${prefix}.nonBlocking must be a boolean`);
+  }
+}
+
+const BROKER = /^[^\s:]+:\d{1,5}$/;
+
+/** Validates module options at start-up; a bad one fails the boot naming the option. */
+export function resolveMessagingOptions(options: MessagingModuleOptions): ResolvedMessagingOptions {
+  if (options === null || typeof options !== 'object') {
+    throw moduleError('options must be an object with `brokers` and `clientId`');
+  }
+  const { brokers, clientId } = options;
+  if (!Array.isArray(brokers) || brokers.length === 0) {
+    throw moduleError('brokers must be a non-empty array of "host:port" strings');
+  }
+  for (const b of brokers) {
+    if (typeof b !== 'string' || !BROKER.test(b)) {
+      throw moduleError(`brokers: "${String(b)}" is not a "host:port" string`);
+    }
+  }
+  if (typeof clientId !== 'string' || clientId.trim() === '') {
+    throw moduleError('clientId must be a non-empty string');
+  }
+  const dltSuffix = options.dltSuffix ?? DEFAULTS.dltSuffix;
+  if (typeof dltSuffix !== 'string' || dltSuffix === '') {
+    throw moduleError('dltSuffix must be a non-empty string');
+  }
+  const s = options.serializer;
+  if (
+    s !== undefined &&
+    (typeof s?.serialize !== 'function' || typeof s.deserialize !== 'function')
+  ) {
+    throw moduleError('serializer must have serialize() and deserialize() functions');
+  }
+  checkRetry(options.retry, 'retry', moduleError);
+  const idem = options.idempotency;
+  if (idem !== undefined && (idem === null || typeof idem !== 'object' || !idem.redis)) {
+    throw moduleError('idempotency.redis must be a Redis URL, ioredis options or a client');
+  }
+  const prefix = idem?.keyPrefix ?? DEFAULTS.idempotencyPrefix;
+  if (typeof prefix !== 'string') throw moduleError('idempotency.keyPrefix must be a string');
+  const restartInitialMs =
+    checkNumber(options.restart?.initialMs, 'restart.initialMs', 1, moduleError) ??
+    DEFAULTS.restartInitialMs;
+  const restartMaxMs =
+    checkNumber(options.restart?.maxMs, 'restart.maxMs', 1, moduleError) ?? DEFAULTS.restartMaxMs;
+  const consumer = { ...options.consumer };
+  for (const [name, value] of Object.entries(consumer)) {
+    checkNumber(value, `consumer.${name}`, 1, moduleError, { integer: true });
+  }
+  return {
+    consumer,
+    brokers: [...brokers],
+    clientId,
+    dltSuffix,
+    retry: options.retry ?? {},
+    restartInitialMs,
+    restartMaxMs: Math.max(restartMaxMs, restartInitialMs),
+    idempotencyTtlMs:
+      checkNumber(idem?.ttlMs, 'idempotency.ttlMs', 1, moduleError, { integer: true }) ??
+      DEFAULTS.idempotencyTtlMs,
+    idempotencyPrefix: prefix,
+    replicationFactor: checkNumber(options.replicationFactor, 'replicationFactor', 1, moduleError, {
+      integer: true,
+    }),
+  };
+}

@@ -1,0 +1,161 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { Registry } from 'prom-client';
+import {
+  KafkaProducer,
+  MessagingModule,
+  MessagingStatus,
+  type MessagingModuleOptions,
+} from '@keel/messaging';
+
+export const BROKERS = (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+const kafka = new Kafka({ brokers: BROKERS, clientId: 'keel-test', logLevel: logLevel.NOTHING });
+
+/** A name no earlier run used. */
+export function unique(prefix: string): string {
+  return `keel-test.${prefix}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Creates topics on the real broker; fails loudly when Kafka is not there. */
+export async function createTopics(topics: string[], partitions = 1): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface MessagingApp {
+  app: INestApplication;
+  producer: KafkaProducer;
+  status: MessagingStatus;
+  registry: Registry;
+}
+
+/** An app with MessagingModule on the real broker and the given listener providers. */
+export async function bootMessagingApp(
+  providers: Type<unknown>[],
+  options: Partial<MessagingModuleOptions> = {},
+): Promise<MessagingApp> {
+  const registry = new Registry();
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      MessagingModule.forRoot({
+        brokers: BROKERS,
+        clientId: unique('app'),
+        registry,
+        kafka: { logLevel: logLevel.NOTHING },
+        ...options,
+      }),
+    ],
+    providers,
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  const status = app.get(MessagingStatus);
+  await status.whenRunning(20_000);
+  return { app, producer: app.get(KafkaProducer), status, registry };
+}
+
+/** Reads `count` records of a topic from the beginning with a throwaway group. */
+export async function readTopic(
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: unique('reader'), maxWaitTimeInMs: 200 });
+  const got: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`read ${got.length}/${count} records of ${topic} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          got.push(message);
+          if (got.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+          return Promise.resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return got;
+}
+
+/** The committed offset of a group on partition 0 of a topic (-1 when none). */
+export async function committedOffset(groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Number(entry.partitions.find((p) => p.partition === 0)?.offset ?? -1);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Collects what handlers saw and resolves waiters once enough arrived. */
+export class Inbox<T> {
+  readonly items: T[] = [];
+  private waiters: { n: number; resolve: () => void }[] = [];
+
+  push(item: T): void {
+    this.items.push(item);
+    this.waiters = this.waiters.filter((w) =>
+      this.items.length >= w.n ? (w.resolve(), false) : true,
+    );
+  }
+
+  async waitFor(n: number, timeoutMs = 20_000): Promise<T[]> {
+    if (this.items.length < n) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`got ${this.items.length}/${n} in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        this.waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
+      });
+    }
+    return this.items;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const data = await metric.get();
+  return data.values
+    .filter((v) =>
+      Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val),
+    )
+    .filter((v) => {
+      const metricName = (v as { metricName?: string }).metricName;
+      return metricName === undefined || metricName === `${name}_count`;
+    })
+    .reduce((sum, v) => sum + v.value, 0);
+}
