@@ -69,7 +69,9 @@ describe('LoggingModule in a real HTTP app (e2e)', () => {
 
   beforeAll(async () => {
     @Module({
-      imports: [LoggingModule.forRoot({ destination: captured, service: 'payments-test' })],
+      imports: [
+        LoggingModule.forRoot({ destination: captured, service: 'payments-test', level: 'info' }),
+      ],
       controllers: [PaymentsController],
       providers: [PaymentsService],
     })
