@@ -5,6 +5,7 @@ describe('@keel/core public API', () => {
     expect(Object.keys(core).sort()).toEqual(
       [
         'HandlerDiscoveryService',
+        'KEEL_CONSUMER_STATUS',
         'KeelConfigError',
         'KeelCoreModule',
         'KeelError',

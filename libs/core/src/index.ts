@@ -41,3 +41,8 @@ export {
   type KeelErrorOptions,
   type KeyResolutionErrorDetails,
 } from './core.errors';
+export {
+  KEEL_CONSUMER_STATUS,
+  type KeelConsumerState,
+  type KeelConsumerStatusSource,
+} from './consumer-status';

@@ -1,5 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { KEEL_CONSUMER_STATUS, type KeelConsumerStatusSource } from '@keel/core';
+import {
+  HealthIndicatorFunction,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import type { Cluster, Redis } from 'ioredis';
 import { RESOLVED_HEALTH_OPTIONS } from './health.constants';
 import { HEALTH_MODULE_OPTIONS } from './health.module-definition';
@@ -19,7 +24,9 @@ export class HealthChecks implements OnApplicationShutdown {
     @Inject(RESOLVED_HEALTH_OPTIONS) resolved: ResolvedHealthOptions,
     redis: RedisHealthIndicator,
     kafka: KafkaHealthIndicator,
+    indicators: HealthIndicatorService,
     @Optional() typeorm?: TypeOrmHealthIndicator,
+    @Optional() @Inject(KEEL_CONSUMER_STATUS) consumers?: KeelConsumerStatusSource,
   ) {
     const timeout = resolved.timeoutMs;
     if (options.redis !== undefined) {
@@ -35,6 +42,18 @@ export class HealthChecks implements OnApplicationShutdown {
       if (!typeorm)
         throw new Error('HealthModule: typeorm: true needs @nestjs/typeorm and TypeOrmModule');
       this.register('database', () => typeorm.pingCheck('database', { timeout }));
+    }
+    if (consumers) {
+      // @keel/messaging is in the app: its consumers must be running for the app to be ready
+      this.register('kafka_consumers', () => {
+        const all = consumers.consumers();
+        const notRunning = all.filter((c) => c.state !== 'running');
+        const session = indicators.check('kafka_consumers');
+        const detail = {
+          consumers: all.map((c) => ({ listener: c.listener, groupId: c.groupId, state: c.state })),
+        };
+        return notRunning.length === 0 ? session.up(detail) : session.down(detail);
+      });
     }
     for (const [name, fn] of Object.entries(options.indicators ?? {})) this.register(name, fn);
   }
