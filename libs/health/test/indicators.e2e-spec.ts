@@ -6,6 +6,7 @@ import request from 'supertest';
 import { KEEL_CONSUMER_STATUS, type KeelConsumerState } from '@keel/core';
 import { HealthModule } from '@keel/health';
 import { freePort } from '../../../test/support/free-port';
+import { startRedisCluster } from '../../../test/support/redis-cluster';
 import { stackEnv } from '../../../test/support/stack-env';
 
 async function boot(imports: unknown[]): Promise<INestApplication> {
@@ -15,7 +16,7 @@ async function boot(imports: unknown[]): Promise<INestApplication> {
   return app;
 }
 
-describe('@keel/health: TypeORM and consumer indicators (e2e, real MariaDB)', () => {
+describe('@keel/health: TypeORM, consumer and Redis Cluster indicators (e2e, real servers)', () => {
   it('checks the TypeORM DataSource (terminus’ own indicator) as `database`', async () => {
     const app = await boot([
       TypeOrmModule.forRoot({ type: 'mysql', url: stackEnv.mariadbUrl }),
@@ -78,6 +79,20 @@ describe('@keel/health: TypeORM and consumer indicators (e2e, real MariaDB)', ()
       });
     } finally {
       await app.close();
+    }
+  });
+
+  it('pings every master of a Redis Cluster', async () => {
+    const cluster = await startRedisCluster();
+    const app = await boot([HealthModule.forRoot({ redis: cluster.client() })]);
+    try {
+      const res = await request(app.getHttpServer() as Server)
+        .get('/health/ready')
+        .expect(200);
+      expect(res.body).toMatchObject({ info: { redis: { status: 'up', masters: 3 } } });
+    } finally {
+      await app.close();
+      await cluster.stop();
     }
   });
 });

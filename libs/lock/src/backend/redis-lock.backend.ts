@@ -8,7 +8,7 @@ import {
   RELEASE_SCRIPT,
 } from './lock.scripts';
 import { closeRedis, RedisClient } from './redis-connection';
-import { withTimeout } from './with-timeout';
+import { explainCrossSlot, withTimeout } from './with-timeout';
 
 type ScriptFn = (numKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
 export interface LockCommands {
@@ -69,7 +69,7 @@ export class RedisLockBackend implements LockBackend {
       req.willWait ? '1' : '0',
       req.queued ? '1' : '0',
     );
-    return withTimeout(reply, req.timeoutMs, 'acquire').then(toOutcome);
+    return withTimeout(reply.catch(explainCrossSlot), req.timeoutMs, 'acquire').then(toOutcome);
   }
 
   release(names: readonly string[], owner: string, timeoutMs: number): Promise<number> {

@@ -1,4 +1,5 @@
-import { LockBackendError } from '../lock.errors';
+import { KeelError } from '@keel/core';
+import { LockArgumentError, LockBackendError } from '../lock.errors';
 
 /** Rejects with LockBackendError when `work` has not settled within `ms`; wraps its errors too. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -15,7 +16,7 @@ export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Prom
       (err: unknown) => {
         clearTimeout(timer);
         reject(
-          err instanceof LockBackendError
+          err instanceof KeelError
             ? err
             : new LockBackendError(
                 `${what}: ${err instanceof Error ? err.message : String(err)}`,
@@ -25,4 +26,15 @@ export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Prom
       },
     );
   });
+}
+
+/** Redis Cluster refuses a script over keys in different slots: that is the caller's keys. */
+export function explainCrossSlot(err: unknown): never {
+  if (err instanceof Error && err.message.includes('CROSSSLOT')) {
+    throw new LockArgumentError(
+      'a multi-key lock on Redis Cluster needs its keys in one hash slot: start them with the ' +
+        "same text up to a hash tag, e.g. 'order:{42}:capture' and 'order:{42}:refund'",
+    );
+  }
+  throw err;
 }
