@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The local stack every Keel test and the sample app use: Redis (+3 extra instances for Redlock),
-# Apache Kafka (single KRaft node, jars from Maven Central) and MariaDB.
+# Apache Kafka (single KRaft node, jars from Maven Central), MariaDB and PostgreSQL (the outbox).
 #
-#   scripts/stack.sh up     [redis|kafka|mariadb ...]   start what is not answering, wait until ready
-#   scripts/stack.sh down   [redis|kafka|mariadb ...]   stop only what this script started
+#   scripts/stack.sh up     [redis|kafka|mariadb|postgres ...]   start what is not answering, wait
+#   scripts/stack.sh down   [redis|kafka|mariadb|postgres ...]   stop only what this script started
 #   scripts/stack.sh status                             each service, its address and version
 #
 # Idempotent: a service that already answers is used as it is and never stopped by `down`.
@@ -24,6 +24,7 @@ REDLOCK_PORTS=(6381 6382 6383)
 MARIADB_HOST="${MARIADB_HOST:-127.0.0.1}"
 MARIADB_PORT="${MARIADB_PORT:-3306}"
 DATABASES=(keel keel_test)
+POSTGRES_TEST_URL="${POSTGRES_TEST_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() {
@@ -165,6 +166,21 @@ mariadb_up() {
 
 mariadb_down() { :; } # never started by this script; left running
 
+# ---------------------------------------------------------------- PostgreSQL
+postgres_up() {
+  if $PROBE postgres "$POSTGRES_TEST_URL" >/dev/null 2>&1; then return 0; fi
+  case "$POSTGRES_TEST_URL" in *@127.0.0.1:* | *@localhost:*) ;; *)
+    die "PostgreSQL at $POSTGRES_TEST_URL does not answer" ;;
+  esac
+  is_root && command -v pg_ctlcluster >/dev/null || die "PostgreSQL does not answer at $POSTGRES_TEST_URL"
+  log "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start ||
+    die "could not start PostgreSQL"
+  wait_for "postgres $POSTGRES_TEST_URL" 60 $PROBE postgres "$POSTGRES_TEST_URL"
+}
+
+postgres_down() { :; } # never started by this script; left running
+
 # ---------------------------------------------------------------- status
 status_line() {
   local name="$1" addr="$2" out
@@ -188,6 +204,7 @@ status() {
   else kafka_desc="external (KAFKA_BROKERS)"; fi
   status_line kafka "$KAFKA_BROKERS" $PROBE kafka "$KAFKA_BROKERS" | sed "s/up    /up    $kafka_desc, /" || rc=1
   status_line mariadb "$MARIADB_HOST:$MARIADB_PORT" $PROBE mariadb "$MARIADB_HOST" "$MARIADB_PORT" | sed 's/up    /up    MariaDB /' || rc=1
+  status_line postgres "${POSTGRES_TEST_URL##*@}" $PROBE postgres "$POSTGRES_TEST_URL" | sed 's/up    /up    PostgreSQL /' || rc=1
   return $rc
 }
 
@@ -195,9 +212,9 @@ status() {
 cmd="${1:-status}"
 shift || true
 services=("$@")
-[ ${#services[@]} -gt 0 ] || services=(redis kafka mariadb)
+[ ${#services[@]} -gt 0 ] || services=(redis kafka mariadb postgres)
 for s in "${services[@]}"; do
-  case "$s" in redis | kafka | mariadb) ;; *) die "unknown service '$s' (redis, kafka, mariadb)" ;; esac
+  case "$s" in redis | kafka | mariadb | postgres) ;; *) die "unknown service '$s' (redis, kafka, mariadb, postgres)" ;; esac
 done
 
 case "$cmd" in
@@ -209,5 +226,5 @@ down)
   for s in "${services[@]}"; do "${s}_down"; done
   ;;
 status) status ;;
-*) die "usage: scripts/stack.sh up|down|status [redis|kafka|mariadb ...]" ;;
+*) die "usage: scripts/stack.sh up|down|status [redis|kafka|mariadb|postgres ...]" ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Readiness probes for scripts/stack.sh. Prints the server's version on success, exits 1 otherwise.
-//   probe.js redis <port> | kafka <brokers> | mariadb <host> <port> [createDb...]
+//   probe.js redis <port> | kafka <brokers> | mariadb <host> <port> [createDb...] | postgres <url>
 'use strict';
 
 const [kind, ...rest] = process.argv.slice(2);
@@ -67,10 +67,24 @@ async function mariadb(host, port, ...databases) {
   }
 }
 
-const probes = { redis, kafka, mariadb };
+async function postgres(url) {
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: TIMEOUT_MS });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SHOW server_version');
+    return rows[0].server_version;
+  } finally {
+    await client.end();
+  }
+}
+
+const probes = { redis, kafka, mariadb, postgres };
 const probe = probes[kind];
 if (!probe) {
-  console.error(`usage: probe.js redis <port> | kafka <brokers> | mariadb <host> <port> [db...]`);
+  console.error(
+    `usage: probe.js redis <port> | kafka <brokers> | mariadb <host> <port> [db...] | postgres <url>`,
+  );
   process.exit(2);
 }
 const timer = setTimeout(() => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { KeelError } from './core.errors';
 
 /** The fields of a W3C `traceparent` header. */
@@ -66,10 +66,18 @@ export function newSpanId(): string {
   return randomHex(8);
 }
 
+// One randomFillSync per 4 KB instead of a randomBytes call per id: ids are made per message.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
 function randomHex(bytes: number): string {
   // All zeros is the invalid id; vanishingly rare, but cheap to rule out.
   for (;;) {
-    const hex = randomBytes(bytes).toString('hex');
+    if (poolOffset + bytes > pool.length) {
+      randomFillSync(pool);
+      poolOffset = 0;
+    }
+    const hex = pool.toString('hex', poolOffset, (poolOffset += bytes));
     if (!/^0+$/.test(hex)) return hex;
   }
 }

@@ -25,3 +25,28 @@ export type {
   RedisConnection,
   RetryOptions,
 } from './messaging.options';
+export { OutboxModule } from './outbox.module';
+export { OUTBOX_ASYNC_OPTIONS_TYPE, OUTBOX_OPTIONS_TYPE } from './outbox.module-definition';
+export { OutboxService, type OutboxMessage } from './outbox.service';
+export { OutboxRelay, type RelayPass } from './outbox-relay';
+export {
+  createOutboxTable,
+  DEFAULT_OUTBOX_TABLE,
+  outboxEntity,
+  type OutboxRecord,
+} from './outbox.entity';
+export { OutboxTransactionError } from './outbox.errors';
+export type { OutboxModuleOptions, OutboxRelayOptions } from './outbox.options';
+export {
+  DltReplayer,
+  HEADER_REPLAYED_FROM,
+  replayHeaders,
+  type DltReplayOptions,
+  type DltReplaySummary,
+} from './dlt-replayer';
+export {
+  DLT_REPLAY_USAGE,
+  DltReplayUsageError,
+  parseDltReplayArgs,
+  type DltReplayArgs,
+} from './dlt-replay-args';

@@ -53,7 +53,8 @@ export class MessageDispatcher {
     const attempt = retryOf ? Number(headers[DLT_HEADERS.attempts] ?? retryOf.level) + 1 : 1;
     const prepared = await this.prepare(d, headers, retryOf?.topic ?? d.topic, attempt);
     if (!prepared) return DONE;
-    if (await this.isDuplicate(prepared)) return DONE;
+    // no id, no dedupe: skip the awaits, they add up per message
+    if (prepared.id && (await this.isDuplicate(prepared))) return DONE;
     return this.run(prepared, d);
   }
 
@@ -118,7 +119,7 @@ export class MessageDispatcher {
           this.def.invoke(p.payload, ctx),
         );
         this.metrics.handlerTime(topic, groupId, (performance.now() - started) / 1000);
-        await this.markHandled(p);
+        if (p.id) await this.markHandled(p);
         this.metrics.consumedMessage(topic, groupId, 'success');
         return DONE;
       } catch (err) {

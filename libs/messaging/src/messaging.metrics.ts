@@ -17,6 +17,9 @@ export class MessagingMetrics {
   private readonly dlt: Counter<'topic' | 'group'>;
   private readonly produced: Counter<'topic' | 'outcome'>;
   private readonly lag: Gauge<'topic' | 'partition' | 'group'>;
+  // Called per message: prom-client's labels() hashes the values each time, so keep the children.
+  private readonly consumedChildren = new Map<string, Counter.Internal>();
+  private readonly handlerChildren = new Map<string, Histogram.Internal<'topic' | 'group'>>();
 
   constructor(registry: Registry = globalRegistry) {
     this.consumed = metric(registry, 'keel_kafka_consumed_total', (registers) => {
@@ -71,11 +74,18 @@ export class MessagingMetrics {
   }
 
   consumedMessage(topic: string, group: string, outcome: ConsumeOutcome, n = 1): void {
-    this.consumed.labels(topic, group, outcome).inc(n);
+    const key = `${topic}\0${group}\0${outcome}`;
+    let child = this.consumedChildren.get(key);
+    if (!child)
+      this.consumedChildren.set(key, (child = this.consumed.labels(topic, group, outcome)));
+    child.inc(n);
   }
 
   handlerTime(topic: string, group: string, seconds: number): void {
-    this.handler.labels(topic, group).observe(seconds);
+    const key = `${topic}\0${group}`;
+    let child = this.handlerChildren.get(key);
+    if (!child) this.handlerChildren.set(key, (child = this.handler.labels(topic, group)));
+    child.observe(seconds);
   }
 
   retried(topic: string, group: string): void {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { KeelCoreModule } from '@keel/core';
+import { KEEL_CONSUMER_STATUS, KeelCoreModule } from '@keel/core';
 import { Kafka } from 'kafkajs';
 import { DedupeStore } from './dedupe-store';
 import { jsonSerializer } from './json.serializer';
@@ -65,8 +65,18 @@ import { resolveMessagingOptions } from './messaging.validation';
     },
     KafkaProducer,
     MessagingStatus,
+    // @keel/health reads consumer states through core's token, without importing this lib
+    { provide: KEEL_CONSUMER_STATUS, useExisting: MessagingStatus },
     ListenerExplorer,
   ],
-  exports: [KafkaProducer, MessagingStatus, KAFKA_CLIENT],
+  // The serializer and options (registry) are shared with OutboxModule.
+  exports: [
+    KEEL_CONSUMER_STATUS,
+    KafkaProducer,
+    MessagingStatus,
+    KAFKA_CLIENT,
+    MESSAGE_SERIALIZER,
+    MESSAGING_MODULE_OPTIONS,
+  ],
 })
 export class MessagingModule extends MessagingConfigurableModule {}

@@ -1,0 +1,3 @@
+export const OUTBOX_STORE = Symbol('keel.outbox.store');
+export const RESOLVED_OUTBOX_OPTIONS = Symbol('keel.outbox.resolved-options');
+export const OUTBOX_METRICS = Symbol('keel.outbox.metrics');

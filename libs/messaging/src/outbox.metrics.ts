@@ -1,0 +1,29 @@
+import { Gauge, register as globalRegistry, Registry } from 'prom-client';
+
+// Several apps in one process (tests) share a registry: reuse a metric that is already there.
+function gauge(registry: Registry, name: string, help: string): Gauge<'table'> {
+  return (
+    (registry.getSingleMetric(name) as Gauge<'table'> | undefined) ??
+    new Gauge({ name, help, labelNames: ['table'], registers: [registry] })
+  );
+}
+
+/** keel_outbox_* gauges, in the registry the messaging module uses. */
+export class OutboxMetrics {
+  private readonly pending: Gauge<'table'>;
+  private readonly oldestAge: Gauge<'table'>;
+
+  constructor(registry: Registry = globalRegistry) {
+    this.pending = gauge(registry, 'keel_outbox_pending', 'Outbox rows not yet published.');
+    this.oldestAge = gauge(
+      registry,
+      'keel_outbox_oldest_age_seconds',
+      'Age of the oldest unpublished outbox row (0 when none).',
+    );
+  }
+
+  update(table: string, pending: number, oldestCreatedAt: number | null, now: number): void {
+    this.pending.labels(table).set(pending);
+    this.oldestAge.labels(table).set(oldestCreatedAt === null ? 0 : (now - oldestCreatedAt) / 1000);
+  }
+}

@@ -1,0 +1,25 @@
+import type { DataSource } from 'typeorm';
+
+export interface OutboxRelayOptions {
+  /** Wait between polls when the outbox is empty or blocked, ms. Default 250. */
+  pollIntervalMs?: number;
+  /** Rows claimed per poll. Default 200. */
+  batchSize?: number;
+  /** Sent rows are deleted after this long, ms. Default 24 h. */
+  retentionMs?: number;
+}
+
+export interface OutboxModuleOptions {
+  /** An initialized TypeORM DataSource (MariaDB/MySQL or PostgreSQL) that has `outboxEntity()`. */
+  dataSource: DataSource;
+  /** Must match `outboxEntity(tableName)`. Default `keel_outbox`. */
+  tableName?: string;
+  /** `false` to only write rows (another instance publishes). Default: a relay runs. */
+  relay?: boolean | OutboxRelayOptions;
+}
+
+export interface ResolvedOutboxOptions {
+  dataSource: DataSource;
+  tableName: string;
+  relay: Required<OutboxRelayOptions> | false;
+}

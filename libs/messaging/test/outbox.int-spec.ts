@@ -1,0 +1,170 @@
+import { runWithContext } from '@keel/core';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { OutboxTransactionError } from '@keel/messaging';
+import {
+  BROKERS,
+  createTopics,
+  metricValue,
+  readTopic,
+  sleep,
+  unique,
+} from './support/messaging-app';
+import {
+  bootOutboxApp,
+  count,
+  dropTables,
+  expectOrderedPerKey,
+  insertBusinessRow,
+  openDataSource,
+  uniqueTable,
+  type Dialect,
+  type OutboxApp,
+} from './support/outbox-app';
+
+interface Event {
+  id: string;
+  key: string;
+  seq: number;
+}
+
+const kafka = new Kafka({ brokers: BROKERS, clientId: 'keel-test', logLevel: logLevel.NOTHING });
+
+async function topicSize(topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const events = (messages: KafkaMessage[]): Event[] =>
+  messages.map((m) => JSON.parse(m.value!.toString()) as Event);
+
+describe.each<Dialect>(['mariadb', 'postgres'])(
+  'outbox on real %s and Kafka (integration)',
+  (dialect) => {
+    let ds: DataSource;
+    let table: string;
+    const apps: OutboxApp[] = [];
+
+    beforeEach(async () => {
+      table = uniqueTable('outbox');
+      ds = await openDataSource(dialect, table);
+    });
+    afterEach(async () => {
+      for (const a of apps.splice(0)) await a.app.close();
+      await dropTables(ds, table);
+    });
+
+    const boot = async (relay: Parameters<typeof bootOutboxApp>[2]) => {
+      const a = await bootOutboxApp(ds, table, relay);
+      apps.push(a);
+      return a;
+    };
+
+    it('business row and outbox row commit together; a rollback leaves neither and publishes nothing', async () => {
+      const topic = unique('outbox-tx');
+      await createTopics([topic]);
+      const { outbox, relay, registry } = await boot(false);
+      await expect(
+        ds.transaction(async (em) => {
+          await insertBusinessRow(em, table, 'rolled-back', 1);
+          await outbox.add(em, { topic, key: 'p1', value: { id: 'rolled-back' } });
+          throw new Error('business rule failed');
+        }),
+      ).rejects.toThrow('business rule failed');
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      await runWithContext({ traceId, requestId: 'req-1' }, () =>
+        ds.transaction(async (em) => {
+          await insertBusinessRow(em, table, 'committed', 2);
+          await outbox.add(em, {
+            topic,
+            key: 'p1',
+            value: { id: 'committed' },
+            headers: { a: 'b' },
+          });
+        }),
+      );
+      await expect(outbox.add(ds.manager, { topic, value: 1 })).rejects.toThrow(
+        OutboxTransactionError,
+      );
+      expect(await count(ds, `SELECT COUNT(*) AS n FROM ${table}_biz`)).toBe(1);
+      expect(await count(ds, `SELECT COUNT(*) AS n FROM ${table}`)).toBe(1);
+
+      await sleep(20);
+      await relay.refreshMetrics();
+      expect(await metricValue(registry, 'keel_outbox_pending', { table })).toBe(1);
+      expect(
+        await metricValue(registry, 'keel_outbox_oldest_age_seconds', { table }),
+      ).toBeGreaterThan(0);
+
+      expect(await relay.runOnce()).toEqual({ claimed: 1, published: 1, failed: 0 });
+      expect(await relay.runOnce()).toEqual({ claimed: 0, published: 0, failed: 0 });
+      const [msg] = await readTopic(topic, 1);
+      expect(JSON.parse(msg.value!.toString())).toEqual({ id: 'committed' });
+      expect(msg.key!.toString()).toBe('p1');
+      expect(msg.headers!.a!.toString()).toBe('b');
+      expect(msg.headers!['x-request-id']!.toString()).toBe('req-1');
+      expect(msg.headers!.traceparent!.toString()).toContain(traceId);
+      expect(msg.headers!['x-message-id']!.toString()).toMatch(new RegExp(`^${table}:\\d+$`));
+      expect(await topicSize(topic)).toBe(1); // the rolled-back event never went out
+      await relay.refreshMetrics();
+      expect(await metricValue(registry, 'keel_outbox_pending', { table })).toBe(0);
+      expect(await metricValue(registry, 'keel_outbox_oldest_age_seconds', { table })).toBe(0);
+    });
+
+    it('publishes 200 rows over 5 keys in order per key, each once, and marks all sent', async () => {
+      const topic = unique('outbox-order');
+      await createTopics([topic], 3);
+      const writer = await boot(false);
+      for (let i = 0; i < 200; i++) {
+        const key = `k${i % 5}`;
+        await ds.transaction((em) =>
+          writer.outbox.add(em, {
+            topic,
+            key,
+            value: { id: `e${i}`, key, seq: Math.floor(i / 5) },
+          }),
+        );
+      }
+      await boot({ batchSize: 32, pollIntervalMs: 20 });
+      const got = events(await readTopic(topic, 200));
+      expectOrderedPerKey(got);
+      expect(new Set(got.map((e) => e.id)).size).toBe(200);
+      await sleep(500);
+      expect(await topicSize(topic)).toBe(200);
+      expect(await count(ds, `SELECT COUNT(*) AS n FROM ${table} WHERE sent_at IS NULL`)).toBe(0);
+    });
+
+    it('two relays at once never publish a row twice and keep order per key', async () => {
+      const topic = unique('outbox-two');
+      await createTopics([topic], 3);
+      const second = await openDataSource(dialect, table); // its own connection pool
+      try {
+        const a = await boot({ batchSize: 7, pollIntervalMs: 5 });
+        await boot({ batchSize: 5, pollIntervalMs: 5 });
+        apps.push(await bootOutboxApp(second, table, { batchSize: 9, pollIntervalMs: 5 }));
+        // Rows keep arriving while three relays compete for them.
+        for (let i = 0; i < 300; i++) {
+          const key = `k${i % 6}`;
+          await ds.transaction((em) =>
+            a.outbox.add(em, { topic, key, value: { id: `e${i}`, key, seq: Math.floor(i / 6) } }),
+          );
+        }
+        const got = events(await readTopic(topic, 300, 60_000));
+        expectOrderedPerKey(got);
+        expect(new Set(got.map((e) => e.id)).size).toBe(300);
+        await sleep(1_000);
+        expect(await topicSize(topic)).toBe(300); // nothing published twice
+        expect(await count(ds, `SELECT COUNT(*) AS n FROM ${table} WHERE sent_at IS NULL`)).toBe(0);
+      } finally {
+        for (const x of apps.splice(0)) await x.app.close();
+        await second.destroy();
+      }
+    });
+  },
+);

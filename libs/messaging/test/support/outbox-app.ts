@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { logLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  createOutboxTable,
+  MessagingModule,
+  OutboxModule,
+  OutboxRelay,
+  OutboxService,
+  outboxEntity,
+  type OutboxRelayOptions,
+} from '@keel/messaging';
+import { BROKERS, unique } from './messaging-app';
+
+export type Dialect = 'mariadb' | 'postgres';
+
+const URLS: Record<Dialect, string> = {
+  mariadb: process.env.MARIADB_TEST_URL || 'mysql://root@127.0.0.1:3306/keel_test',
+  postgres: process.env.POSTGRES_TEST_URL || 'postgres://postgres@127.0.0.1:5432/test',
+};
+
+/** A table name no earlier run used (SQL identifier). */
+export function uniqueTable(prefix: string): string {
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** A DataSource on the real server with the outbox table (created) and a business table. */
+export async function openDataSource(dialect: Dialect, table: string): Promise<DataSource> {
+  const ds = new DataSource({
+    type: dialect,
+    url: URLS[dialect],
+    entities: [outboxEntity(table)],
+    logging: false,
+  });
+  await ds.initialize(); // fails loudly when the server is not there
+  await createOutboxTable(ds, table);
+  await ds.query(
+    `CREATE TABLE IF NOT EXISTS ${table}_biz (id varchar(64) PRIMARY KEY, amount int)`,
+  );
+  return ds;
+}
+
+export async function dropTables(ds: DataSource, table: string): Promise<void> {
+  await ds.query(`DROP TABLE IF EXISTS ${table}_biz`);
+  await ds.query(`DROP TABLE IF EXISTS ${table}`);
+  await ds.destroy();
+}
+
+/** The business write of the tests: one row in `<table>_biz`. */
+export async function insertBusinessRow(
+  em: EntityManager,
+  table: string,
+  id: string,
+  amount: number,
+): Promise<void> {
+  await em
+    .createQueryBuilder()
+    .insert()
+    .into(`${table}_biz`, ['id', 'amount'])
+    .values({ id, amount })
+    .execute();
+}
+
+export async function count(ds: DataSource, sql: string): Promise<number> {
+  const rows: { n: string | number }[] = await ds.query(sql);
+  return Number(rows[0].n);
+}
+
+export interface OutboxApp {
+  app: INestApplication;
+  outbox: OutboxService;
+  relay: OutboxRelay;
+  registry: Registry;
+}
+
+export async function bootOutboxApp(
+  ds: DataSource,
+  table: string,
+  relay: boolean | OutboxRelayOptions,
+): Promise<OutboxApp> {
+  const registry = new Registry();
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      MessagingModule.forRoot({
+        brokers: BROKERS,
+        clientId: unique('outbox'),
+        registry,
+        kafka: { logLevel: logLevel.NOTHING },
+      }),
+      OutboxModule.forRoot({ dataSource: ds, tableName: table, relay }),
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  return { app, outbox: app.get(OutboxService), relay: app.get(OutboxRelay), registry };
+}
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+
+/** Starts outbox-worker.ts in its own Node process (ts-node, transpile only). */
+export function spawnOutboxWorker(args: string[]): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(__dirname, 'outbox-worker.ts'),
+      ...args,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+}
+
+/** Checks each key's sequence numbers arrive strictly increasing; returns ids in arrival order. */
+export function expectOrderedPerKey(events: { key: string; seq: number; id: string }[]): void {
+  const last = new Map<string, number>();
+  for (const e of events) {
+    const prev = last.get(e.key) ?? -1;
+    if (e.seq <= prev) throw new Error(`key ${e.key}: seq ${e.seq} arrived after ${prev}`);
+    last.set(e.key, e.seq);
+  }
+}
