@@ -25,16 +25,15 @@ export interface OutgoingMessage extends SendOptions {
  */
 @Injectable()
 export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
-  private readonly producer: Producer;
+  private producer: Producer;
   private connected: Promise<void> | undefined;
 
   constructor(
-    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(MESSAGE_SERIALIZER) private readonly serializer: MessageSerializer,
     @Inject(MESSAGING_METRICS) private readonly metrics: MessagingMetrics,
   ) {
-    // kafkajs requires maxInFlightRequests <= 5 to keep order with idempotence.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+    this.producer = this.newProducer();
   }
 
   async onModuleInit(): Promise<void> {
@@ -68,8 +67,9 @@ export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
   /** Sends records as given: no serializer, no context headers (retry, DLT and replay use it). */
   async sendRaw(topic: string, records: Message[]): Promise<RecordMetadata[]> {
     await this.connect();
+    const producer = this.producer;
     try {
-      const result = await this.producer.send({
+      const result = await producer.send({
         topic,
         messages: records,
         acks: -1,
@@ -79,8 +79,26 @@ export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
       return result;
     } catch (err) {
       this.metrics.producedMessages(topic, 'error', records.length);
+      this.replace(producer);
       throw new ProducerError(topic, err);
     }
+  }
+
+  private newProducer(): Producer {
+    // kafkajs requires maxInFlightRequests <= 5 to keep order with idempotence.
+    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+  }
+
+  /**
+   * After a failed send the next one starts on a fresh producer (a new producer id): after a
+   * broker restart kafkajs' idempotent producer can stay out of step with the broker's sequence
+   * numbers and fail every send until it is replaced.
+   */
+  private replace(failed: Producer): void {
+    if (this.producer !== failed) return; // a concurrent failure already replaced it
+    this.producer = this.newProducer();
+    this.connected = undefined;
+    void failed.disconnect().catch(() => undefined);
   }
 
   private connect(): Promise<void> {

@@ -90,6 +90,7 @@ describe('@keel/messaging across a broker restart (reliability)', () => {
 
     const acked = new Set<number>();
     let failedSends = 0;
+    const sendErrors = new Map<string, number>();
     let next = 0;
     let producing = true;
     // Sends batches back to back; a failed batch is sent again (same numbers) until acknowledged.
@@ -100,8 +101,16 @@ describe('@keel/messaging across a broker restart (reliability)', () => {
           await producer.sendBatch(topic, batch);
           batch.forEach((m) => acked.add(m.value.n));
           next += BATCH;
-        } catch {
+        } catch (err) {
           failedSends++;
+          const cause = (err as { cause?: { name?: string; type?: string; message?: string } })
+            .cause;
+          const what =
+            `${cause?.name ?? ''} ${cause?.type ?? ''} ${cause?.message ?? String(err)}`.slice(
+              0,
+              160,
+            );
+          sendErrors.set(what, (sendErrors.get(what) ?? 0) + 1);
           await sleep(250);
         }
       }
@@ -127,7 +136,8 @@ describe('@keel/messaging across a broker restart (reliability)', () => {
     console.log(
       `broker restart: acked ${beforeOutage} before, ${duringOutage - beforeOutage} while it stopped, ` +
         `${acked.size} in all; ${failedSends} failed sends retried; ${consumed.size} consumed; ` +
-        `consumer ${JSON.stringify(status.consumers().map((c) => [c.state, c.restarts]))}`,
+        `consumer ${JSON.stringify(status.consumers().map((c) => [c.state, c.restarts]))}; ` +
+        `send errors ${JSON.stringify([...sendErrors])}`,
     );
     expect(beforeOutage).toBeGreaterThan(0);
     expect(failedSends).toBeGreaterThan(0); // the outage really happened to the producer

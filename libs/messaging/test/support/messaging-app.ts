@@ -141,21 +141,4 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function metricValue(
-  registry: Registry,
-  name: string,
-  labels: Record<string, string>,
-): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  if (!metric) return 0;
-  const data = await metric.get();
-  return data.values
-    .filter((v) =>
-      Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val),
-    )
-    .filter((v) => {
-      const metricName = (v as { metricName?: string }).metricName;
-      return metricName === undefined || metricName === `${name}_count`;
-    })
-    .reduce((sum, v) => sum + v.value, 0);
-}
+export { metricValue } from '../../../../test/support/metric-value';

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { spawnTs } from '../../../../test/support/spawn-ts';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { logLevel } from 'kafkajs';
@@ -99,26 +100,9 @@ export async function bootOutboxApp(
   return { app, outbox: app.get(OutboxService), relay: app.get(OutboxRelay), registry };
 }
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
-
-/** Starts outbox-worker.ts in its own Node process (ts-node, transpile only). */
+/** Starts outbox-worker.ts in its own Node process. */
 export function spawnOutboxWorker(args: string[]): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      join(__dirname, 'outbox-worker.ts'),
-      ...args,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  return spawnTs(join(__dirname, 'outbox-worker.ts'), args);
 }
 
 /** Checks each key's sequence numbers arrive strictly increasing; returns ids in arrival order. */

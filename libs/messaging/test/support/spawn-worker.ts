@@ -1,26 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { spawnTs } from '../../../../test/support/spawn-ts';
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
-
-/** Starts listener-worker.ts in its own Node process (ts-node, transpile only). */
+/** Starts listener-worker.ts in its own Node process. */
 export function spawnWorker(args: string[]): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      join(__dirname, 'listener-worker.ts'),
-      ...args,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  return spawnTs(join(__dirname, 'listener-worker.ts'), args);
 }
 
 /** Resolves when the process prints `line` on stdout. */
