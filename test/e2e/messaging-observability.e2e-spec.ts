@@ -6,6 +6,9 @@ import { runWithContext } from '@keel/core';
 import { HealthModule } from '@keel/health';
 import { LoggingModule, PinoLogger } from '@keel/logging';
 import { KafkaListener, KafkaProducer, MessagingModule, MessagingStatus } from '@keel/messaging';
+import { MetricsModule, Timed } from '@keel/metrics';
+import { Registry } from 'prom-client';
+import { metricValue } from '../support/metric-value';
 import { CapturedLines } from '../../libs/logging/test/support/captured-lines';
 import { stackEnv, uniqueName } from '../support/stack-env';
 
@@ -16,15 +19,17 @@ const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 class SettlementConsumer {
   constructor(private readonly log: PinoLogger) {}
 
+  @Timed('settlement_handler_seconds')
   @KafkaListener({ topics: TOPIC, fromBeginning: true })
   onCaptured(event: { paymentId: string }): void {
     this.log.info({ paymentId: event.paymentId }, 'settling payment');
   }
 }
 
-describe('a payment followed from request to consumer, and consumers in readiness (e2e, real Kafka)', () => {
+describe('a payment followed from request to consumer, timed, and consumers in readiness (e2e, real Kafka)', () => {
   let app: INestApplication;
   const lines = new CapturedLines();
+  const registry = new Registry();
 
   beforeAll(async () => {
     const admin = new Kafka({
@@ -46,6 +51,7 @@ describe('a payment followed from request to consumer, and consumers in readines
           clientId: uniqueName('keel-e2e'),
         }),
         HealthModule.forRoot({ kafka: { brokers: stackEnv.kafkaBrokers } }),
+        MetricsModule.forRoot({ registry, defaultMetrics: false, httpMetrics: false }),
       ],
       providers: [SettlementConsumer],
     }).compile();
@@ -75,5 +81,13 @@ describe('a payment followed from request to consumer, and consumers in readines
     const line = await lines.waitFor((l) => l.msg === 'settling payment', 20_000);
     expect(line).toMatchObject({ paymentId: 'pay-42', requestId: 'req-pay-42', traceId: TRACE_ID });
     expect(line.spanId).not.toBe('b7ad6b7169203331'); // the consumer's own span in the same trace
+    // the same @Timed works on a Kafka listener
+    expect(
+      await metricValue(registry, 'settlement_handler_seconds', {
+        class: 'SettlementConsumer',
+        method: 'onCaptured',
+        outcome: 'SUCCESS',
+      }),
+    ).toBe(1);
   });
 });
