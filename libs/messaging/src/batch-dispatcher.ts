@@ -23,8 +23,10 @@ export async function dispatchBatch(
   let items: Prepared[] = [];
   for (const message of batch.messages) {
     const d = { topic: batch.topic, partition: batch.partition, message, signal, heartbeat };
-    const prepared = await dispatcher.prepare(d, headersToRecord(message.headers), batch.topic, 1);
-    if (prepared && !(await dispatcher.isDuplicate(prepared))) items.push(prepared);
+    const maybe = dispatcher.prepareRecord(d, headersToRecord(message.headers), batch.topic, 1);
+    const prepared = maybe instanceof Promise ? await maybe : maybe;
+    if (prepared && !(prepared.id && (await dispatcher.isDuplicate(prepared))))
+      items.push(prepared);
   }
   let resolved = -1n;
   const resolve = (offset: string) => {
@@ -36,7 +38,7 @@ export async function dispatchBatch(
     const ctx: KafkaBatchContext = {
       topic: batch.topic,
       partition: batch.partition,
-      messages: items.map((i) => ({ ...i.ctx, attempt })),
+      messages: attempt === 1 ? items.map((i) => i.ctx) : items.map((i) => ({ ...i.ctx, attempt })),
       signal,
       heartbeat,
       resolveOffset: resolve,
@@ -51,7 +53,7 @@ export async function dispatchBatch(
         ),
       );
       metrics.handlerTime(batch.topic, def.groupId, (performance.now() - started) / 1000);
-      for (const item of items) await dispatcher.markHandled(item);
+      for (const item of items) if (item.id) await dispatcher.markHandled(item);
       metrics.consumedMessage(batch.topic, def.groupId, 'success', items.length);
       break;
     } catch (err) {

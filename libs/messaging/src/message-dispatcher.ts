@@ -51,7 +51,9 @@ export class MessageDispatcher {
       if (dueAt > Date.now()) return { kind: 'defer', dueAt };
     }
     const attempt = retryOf ? Number(headers[DLT_HEADERS.attempts] ?? retryOf.level) + 1 : 1;
-    const prepared = await this.prepare(d, headers, retryOf?.topic ?? d.topic, attempt);
+    const originalTopic = retryOf?.topic ?? d.topic;
+    const maybe = this.prepareRecord(d, headers, originalTopic, attempt);
+    const prepared = maybe instanceof Promise ? await maybe : maybe;
     if (!prepared) return DONE;
     // no id, no dedupe: skip the awaits, they add up per message
     if (prepared.id && (await this.isDuplicate(prepared))) return DONE;
@@ -75,6 +77,40 @@ export class MessageDispatcher {
       await this.router.exhausted(record, err, attempt);
       return undefined;
     }
+    return this.prepared(d, headers, record, payload, attempt);
+  }
+
+  /**
+   * `prepare`, but synchronous for listeners without a schema (the usual case): a promise per
+   * message adds up. A record that cannot be decoded goes to the DLT and yields undefined.
+   */
+  prepareRecord(
+    d: Delivery,
+    headers: Record<string, string>,
+    originalTopic: string,
+    attempt: number,
+  ): Prepared | undefined | Promise<Prepared | undefined> {
+    if (this.def.validate) return this.prepare(d, headers, originalTopic, attempt);
+    const { message } = d;
+    const record: FailedRecord = { topic: d.topic, originalTopic, partition: d.partition, message };
+    let payload: unknown;
+    try {
+      payload = this.serializer.deserialize(message.value);
+    } catch (err) {
+      return this.router.exhausted(record, err, attempt).then(() => undefined);
+    }
+    return this.prepared(d, headers, record, payload, attempt);
+  }
+
+  private prepared(
+    d: Delivery,
+    headers: Record<string, string>,
+    record: FailedRecord,
+    payload: unknown,
+    attempt: number,
+  ): Prepared {
+    const { message } = d;
+    const originalTopic = record.originalTopic;
     const ctx: KafkaMessageContext = {
       topic: d.topic,
       originalTopic,
@@ -112,7 +148,7 @@ export class MessageDispatcher {
     const { policy, groupId } = this.def;
     const topic = p.record.originalTopic;
     for (let attempt = p.ctx.attempt; ; attempt++) {
-      const ctx = { ...p.ctx, attempt };
+      const ctx = attempt === p.ctx.attempt ? p.ctx : { ...p.ctx, attempt };
       const started = performance.now();
       try {
         await runWithContext(contextFromHeaders(ctx.headers), () =>
