@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { stackEnv } from '../support/stack-env';
 import Redis from 'ioredis';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import Redlock = require('redlock');
@@ -14,7 +15,7 @@ import { DistributedLock, LockModule } from '@keel/lock';
 import { spawnTs } from '../support/spawn-ts';
 import { BenchRow, BenchSuite, compare, row } from './harness';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const REDIS_URL = stackEnv.redisUrl;
 const CAD =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 

@@ -5,7 +5,11 @@ export type ConsumeOutcome = 'success' | 'duplicate' | 'retried' | 'dead-lettere
 const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 // Several apps in one process (tests) share a registry: reuse a metric that is already there.
-function metric<T>(registry: Registry, name: string, create: (registers: Registry[]) => T): T {
+export function metric<T>(
+  registry: Registry,
+  name: string,
+  create: (registers: Registry[]) => T,
+): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? create([registry]);
 }
 

@@ -1,10 +1,11 @@
 import { Gauge, register as globalRegistry, Registry } from 'prom-client';
+import { metric } from './messaging.metrics';
 
-// Several apps in one process (tests) share a registry: reuse a metric that is already there.
 function gauge(registry: Registry, name: string, help: string): Gauge<'table'> {
-  return (
-    (registry.getSingleMetric(name) as Gauge<'table'> | undefined) ??
-    new Gauge({ name, help, labelNames: ['table'], registers: [registry] })
+  return metric(
+    registry,
+    name,
+    (registers) => new Gauge({ name, help, labelNames: ['table'], registers }),
   );
 }
 

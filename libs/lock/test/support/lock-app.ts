@@ -2,8 +2,9 @@ import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { LockModule, LockModuleOptions, LockService } from '@keel/lock';
+import { stackEnv } from '../../../../test/support/stack-env';
 
-export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+export const REDIS_URL = stackEnv.redisUrl;
 
 export interface LockApp {
   app: INestApplication;

@@ -5,10 +5,11 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
+import { stackEnv } from '../../../../test/support/stack-env';
 import Redis from 'ioredis';
 import { LockModule, LockService } from '@keel/lock';
 
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const REDIS_URL = stackEnv.redisUrl;
 const PREFIX = process.env.KEEL_LOCK_PREFIX || 'keel:test:worker:';
 
 @Module({ imports: [LockModule.forRoot({ redis: REDIS_URL, keyPrefix: PREFIX })] })

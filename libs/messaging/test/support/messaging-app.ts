@@ -1,3 +1,4 @@
+import { stackEnv, uniqueName } from '../../../../test/support/stack-env';
 import { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
@@ -9,14 +10,14 @@ import {
   type MessagingModuleOptions,
 } from '@keel/messaging';
 
-export const BROKERS = (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
-export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+export const BROKERS = stackEnv.kafkaBrokers;
+export const REDIS_URL = stackEnv.redisUrl;
 
 const kafka = new Kafka({ brokers: BROKERS, clientId: 'keel-test', logLevel: logLevel.NOTHING });
 
 /** A name no earlier run used. */
 export function unique(prefix: string): string {
-  return `keel-test.${prefix}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return uniqueName(`keel-test.${prefix}`);
 }
 
 /** Creates topics on the real broker; fails loudly when Kafka is not there. */

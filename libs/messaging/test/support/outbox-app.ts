@@ -15,13 +15,14 @@ import {
   outboxEntity,
   type OutboxRelayOptions,
 } from '@keel/messaging';
+import { stackEnv } from '../../../../test/support/stack-env';
 import { BROKERS, unique } from './messaging-app';
 
 export type Dialect = 'mariadb' | 'postgres';
 
 const URLS: Record<Dialect, string> = {
-  mariadb: process.env.MARIADB_TEST_URL || 'mysql://root@127.0.0.1:3306/keel_test',
-  postgres: process.env.POSTGRES_TEST_URL || 'postgres://postgres@127.0.0.1:5432/test',
+  mariadb: stackEnv.mariadbUrl,
+  postgres: stackEnv.postgresUrl,
 };
 
 /** A table name no earlier run used (SQL identifier). */
