@@ -4,6 +4,10 @@ describe('@keel/core public API', () => {
   it('exports exactly the curated runtime values', () => {
     expect(Object.keys(core).sort()).toEqual(
       [
+        'FastCounter',
+        'FastCounterChild',
+        'FastHistogram',
+        'FastHistogramChild',
         'HandlerDiscoveryService',
         'KEEL_CONSUMER_STATUS',
         'KeelConfigError',
@@ -25,6 +29,7 @@ describe('@keel/core public API', () => {
         'newSpanId',
         'newTraceId',
         'parseTraceparent',
+        'registerFastMetric',
         'runWithContext',
         'setContextSlot',
       ].sort(),

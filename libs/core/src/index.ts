@@ -46,3 +46,10 @@ export {
   type KeelConsumerState,
   type KeelConsumerStatusSource,
 } from './consumer-status';
+export {
+  FastCounter,
+  FastCounterChild,
+  FastHistogram,
+  FastHistogramChild,
+  registerFastMetric,
+} from './fast-metrics';

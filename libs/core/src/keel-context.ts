@@ -12,10 +12,39 @@ export interface KeelContext {
 
 export type KeelContextInit = Partial<KeelContext>;
 
-const SLOTS = Symbol('keel.context.slots');
+// Private per-lib state travels with the context but stays out of its public shape: a private
+// field, so spreads, loggers and equality checks never see it. (A hidden defined property
+// measured slow and made stores dictionary-mode; a WeakMap cost more in GC.)
+class Store implements KeelContext {
+  declare requestId?: string;
+  declare traceId?: string;
+  declare spanId?: string;
+  declare traceFlags?: string;
+  fields: Record<string, unknown>;
+  #slots: Map<symbol, unknown> | undefined;
 
-// Private per-lib state travels with the context but stays out of its public shape.
-type Store = KeelContext & { [SLOTS]?: Map<symbol, unknown> };
+  constructor(parent: Store | undefined, init: KeelContextInit) {
+    const requestId = init.requestId ?? parent?.requestId;
+    const traceId = init.traceId ?? parent?.traceId;
+    const spanId = init.spanId ?? parent?.spanId;
+    const traceFlags = init.traceFlags ?? parent?.traceFlags;
+    if (requestId !== undefined) this.requestId = requestId;
+    if (traceId !== undefined) this.traceId = traceId;
+    if (spanId !== undefined) this.spanId = spanId;
+    if (traceFlags !== undefined) this.traceFlags = traceFlags;
+    this.fields = { ...parent?.fields, ...init.fields };
+    const slots = parent ? parent.#slots : undefined;
+    if (slots) this.#slots = new Map(slots);
+  }
+
+  getSlot(slot: symbol): unknown {
+    return this.#slots?.get(slot);
+  }
+
+  setSlot(slot: symbol, value: unknown): void {
+    (this.#slots ??= new Map()).set(slot, value);
+  }
+}
 
 const storage = new AsyncLocalStorage<Store>();
 
@@ -24,12 +53,7 @@ const storage = new AsyncLocalStorage<Store>();
  * enclosing one (ids, fields and slots), so inner changes never leak out.
  */
 export function runWithContext<R>(init: KeelContextInit, fn: () => R): R {
-  const parent = storage.getStore();
-  const store: Store = { ...parent, ...withoutUndefined(init), fields: { ...parent?.fields } };
-  if (init.fields) Object.assign(store.fields, init.fields);
-  const slots = parent?.[SLOTS];
-  if (slots) defineSlots(store, new Map(slots));
-  return storage.run(store, fn);
+  return storage.run(new Store(storage.getStore(), init), fn);
 }
 
 /** The current context, or `undefined` outside one. */
@@ -47,28 +71,13 @@ export function assignContext(fields: Record<string, unknown>): boolean {
 
 /** A lib's private value in the current context, keyed by a symbol the lib owns. */
 export function getContextSlot<T>(slot: symbol): T | undefined {
-  return storage.getStore()?.[SLOTS]?.get(slot) as T | undefined;
+  return storage.getStore()?.getSlot(slot) as T | undefined;
 }
 
 /** Sets a lib's private value; returns false (and does nothing) outside a context. */
 export function setContextSlot(slot: symbol, value: unknown): boolean {
   const store = storage.getStore();
   if (!store) return false;
-  (store[SLOTS] ?? defineSlots(store, new Map())).set(slot, value);
+  store.setSlot(slot, value);
   return true;
-}
-
-// Non-enumerable so spreads, loggers and equality checks never see lib internals.
-function defineSlots(store: Store, slots: Map<symbol, unknown>): Map<symbol, unknown> {
-  Object.defineProperty(store, SLOTS, { value: slots, enumerable: false });
-  return slots;
-}
-
-function withoutUndefined(init: KeelContextInit): Partial<KeelContext> {
-  const out: Partial<KeelContext> = {};
-  if (init.requestId !== undefined) out.requestId = init.requestId;
-  if (init.traceId !== undefined) out.traceId = init.traceId;
-  if (init.spanId !== undefined) out.spanId = init.spanId;
-  if (init.traceFlags !== undefined) out.traceFlags = init.traceFlags;
-  return out;
 }

@@ -1,4 +1,5 @@
 import type { LockBackend } from './backend/lock-backend';
+import { type Deadline, lockDeadlines } from './deadline-timer';
 import { LeaseLostError, LockArgumentError, LockBackendError } from './lock.errors';
 
 export interface HandleHooks {
@@ -40,7 +41,7 @@ export class LockHandle {
   private lostError: LeaseLostError | undefined;
   private lostListener: ((err: LeaseLostError) => void) | undefined;
   private leaseEnd: number;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Deadline | undefined;
   private state: 'held' | 'released' | 'lost' = 'held';
 
   constructor(private readonly init: HandleInit) {
@@ -108,18 +109,15 @@ export class LockHandle {
     this.schedule();
   }
 
-  /** Releases the lock if still held; returns whether Redis still had it as ours. */
-  async release(): Promise<boolean> {
-    if (this.state !== 'held') return false;
+  /** Releases the lock if still held; resolves whether Redis still had it as ours. */
+  release(): Promise<boolean> {
+    if (this.state !== 'held') return Promise.resolve(false);
     this.state = 'released';
-    clearTimeout(this.timer);
+    lockDeadlines.delete(this.timer);
     this.init.hooks.onReleased(this, Date.now() - this.acquiredAt);
-    const released = await this.init.backend.release(
-      this.keys,
-      this.init.owner,
-      this.init.callTimeoutMs,
-    );
-    return released === this.keys.length;
+    return this.init.backend
+      .release(this.keys, this.init.owner, this.init.callTimeoutMs)
+      .then((released) => released === this.keys.length);
   }
 
   /** Throws the LeaseLostError if the lease was lost, or an error if released. */
@@ -131,15 +129,15 @@ export class LockHandle {
   }
 
   private schedule(): void {
-    clearTimeout(this.timer);
+    lockDeadlines.delete(this.timer);
+    this.timer = undefined;
     if (this.state !== 'held') return;
     const now = Date.now();
     const remaining = this.leaseEnd - now;
     const { watchdog, maxHoldMs, leaseMs } = this.init;
     const renewing = watchdog && (maxHoldMs === undefined || now - this.acquiredAt < maxHoldMs);
     const delay = renewing ? Math.min(leaseMs / 3, remaining) : remaining;
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, delay));
-    this.timer.unref();
+    this.timer = lockDeadlines.add(now + Math.max(0, delay), () => void this.tick());
   }
 
   private async tick(): Promise<void> {
@@ -173,7 +171,7 @@ export class LockHandle {
   private lose(reason: string): void {
     if (this.state !== 'held') return;
     this.state = 'lost';
-    clearTimeout(this.timer);
+    lockDeadlines.delete(this.timer);
     const err = new LeaseLostError(this.keys, reason);
     this.lostError = err;
     this.controller?.abort(err);

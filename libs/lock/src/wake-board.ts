@@ -19,6 +19,11 @@ export class WakeBoard {
     return waiter;
   }
 
+  /** Whether this process has waiters on `name`: then a first attempt is likely busy. */
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
   remove(waiter: Waiter): void {
     for (const name of waiter.names) {
       const set = this.byName.get(name);

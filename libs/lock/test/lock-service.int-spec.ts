@@ -136,6 +136,18 @@ describe('LockService on real Redis (integration)', () => {
     await again!.release();
   });
 
+  it('keeps working after Redis forgot its scripts (SCRIPT FLUSH, as after a restart)', async () => {
+    await redis.script('FLUSH');
+    const a = await locks.acquire('pay:flushed');
+    await redis.script('FLUSH');
+    expect(await locks.tryAcquire('pay:flushed')).toBeNull();
+    await redis.script('FLUSH');
+    expect(await a.release()).toBe(true);
+    const b = await locks.tryAcquire('pay:flushed');
+    expect(b!.fencingToken).toBe(a.fencingToken + 1);
+    await b!.release();
+  });
+
   it('rejects bad input with LockArgumentError that says what was wrong', async () => {
     await expect(locks.acquire('')).rejects.toThrow(LockArgumentError);
     await expect(locks.acquire('')).rejects.toThrow(/non-empty string/);

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { dispatchBatch } from './batch-dispatcher';
 import type { ListenerDefinition } from './listener-definition';
-import type { MessageDispatcher } from './message-dispatcher';
+import type { Delivery, MessageDispatcher } from './message-dispatcher';
 import type { MessagingMetrics } from './messaging.metrics';
 import type { ConsumerSettings } from './messaging.options';
 import type { ConsumerState, ConsumerStatus } from './messaging-status';
@@ -110,32 +110,38 @@ export class ListenerContainer {
         lastDone = batch.lastOffset();
         return;
       }
+      // one delivery per batch, its message swapped per record: dispatch reads it up front
+      const d: Delivery = {
+        topic: batch.topic,
+        partition: batch.partition,
+        message: batch.messages[0],
+        signal: ac.signal,
+        heartbeat: () => p.heartbeat(),
+      };
       for (const message of batch.messages) {
         if (!p.isRunning() || p.isStale() || ac.signal.aborted) break;
-        const heartbeat = () => p.heartbeat();
-        const d = {
-          topic: batch.topic,
-          partition: batch.partition,
-          message,
-          signal: ac.signal,
-          heartbeat,
-        };
-        const result = await this.dispatcher.dispatch(d);
+        d.message = message;
+        const r = this.dispatcher.dispatch(d);
+        const result = r instanceof Promise ? await r : r;
         if (result.kind === 'abort') break;
         if (result.kind === 'defer') {
           this.deferPartition(batch.topic, batch.partition, message.offset, result.dueAt);
           break;
         }
-        p.resolveOffset(message.offset);
         lastDone = message.offset;
         const now = Date.now();
         if (now - lastBeat >= HEARTBEAT_CHECK_MS) {
           lastBeat = now;
+          // what is done so far is committed with the heartbeat's offsets, if kafkajs commits
+          p.resolveOffset(lastDone);
           await p.heartbeat();
         }
       }
     } finally {
       this.inFlight.delete(ac);
+      // resolving the last handled offset covers every one before it: once per batch, not per
+      // message (kafkajs does Long arithmetic for each)
+      if (lastDone !== undefined && !this.def.batch) p.resolveOffset(lastDone);
       if (lastDone !== undefined) {
         const lag = Number(batch.highWatermark) - Number(lastDone) - 1;
         this.metrics.consumerLag(batch.topic, batch.partition, this.def.groupId, Math.max(0, lag));
@@ -183,7 +189,11 @@ export class ListenerContainer {
       void old.disconnect().catch(() => undefined);
       this.start().catch((err: unknown) => {
         this.lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        if (!this.stopping && this.consumer) this.scheduleRestart(this.consumer);
+        if (this.stopping || !this.consumer) return;
+        // the restart itself failed (broker unreachable, say): shown as failed until a later
+        // attempt joins the group
+        this.setState('failed');
+        this.scheduleRestart(this.consumer);
       });
     }, delay);
   }

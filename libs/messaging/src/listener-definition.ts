@@ -28,8 +28,11 @@ export interface ListenerDefinition {
     Pick<IdempotentListenerOptions, 'key'>;
   readonly isIdempotent: boolean;
   readonly validate: PayloadValidator | null;
-  /** Calls the method through its instance, so every Keel layer on it runs. */
-  readonly invoke: (...args: unknown[]) => Promise<unknown>;
+  /**
+   * Calls the method through its instance, so every Keel layer on it runs. Returns what the
+   * method returns (a promise or not) and throws what it throws.
+   */
+  readonly invoke: (...args: unknown[]) => unknown;
 }
 
 export function defineListener(
@@ -100,7 +103,8 @@ export function defineListener(
     },
     isIdempotent,
     validate: o.schema === undefined ? null : compileSchema(o.schema),
-    // Looked up per call: the method on the instance is core's trampoline.
-    invoke: async (...args) => await instance[method](...args),
+    // Looked up per call: the method on the instance is core's trampoline. Not wrapped in a
+    // promise: a synchronous handler is dispatched without one.
+    invoke: (...args) => instance[method](...args),
   };
 }

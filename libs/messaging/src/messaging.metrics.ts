@@ -1,4 +1,11 @@
-import { Counter, Gauge, Histogram, register as globalRegistry, Registry } from 'prom-client';
+import {
+  FastCounter,
+  FastCounterChild,
+  FastHistogram,
+  FastHistogramChild,
+  registerFastMetric,
+} from '@keel/core';
+import { Gauge, register as globalRegistry, Registry } from 'prom-client';
 
 export type ConsumeOutcome = 'success' | 'duplicate' | 'retried' | 'dead-lettered' | 'dropped';
 
@@ -13,60 +20,66 @@ export function metric<T>(
   return (registry.getSingleMetric(name) as T | undefined) ?? create([registry]);
 }
 
-/** keel_kafka_* metrics in a prom-client registry. */
+/** Label children by joined values, so a per-message update skips the label lookup. */
+class Children<C> {
+  private readonly byKey = new Map<string, C>();
+  constructor(private readonly metric: { labels(...values: string[]): C }) {}
+
+  get(...values: string[]): C {
+    const key = values.join('\0');
+    let child = this.byKey.get(key);
+    if (!child) this.byKey.set(key, (child = this.metric.labels(...values)));
+    return child;
+  }
+}
+
+export interface MessageSeries {
+  handlerSeconds: FastHistogramChild;
+  succeeded: FastCounterChild;
+}
+
+/** keel_kafka_* metrics in a prom-client registry (per-message ones as Keel fast metrics). */
 export class MessagingMetrics {
-  private readonly consumed: Counter<'topic' | 'group' | 'outcome'>;
-  private readonly handler: Histogram<'topic' | 'group'>;
-  private readonly retries: Counter<'topic' | 'group'>;
-  private readonly dlt: Counter<'topic' | 'group'>;
-  private readonly produced: Counter<'topic' | 'outcome'>;
+  private readonly consumed: Children<FastCounterChild>;
+  private readonly handler: Children<FastHistogramChild>;
+  private readonly retries: Children<FastCounterChild>;
+  private readonly dlt: Children<FastCounterChild>;
+  private readonly produced: Children<FastCounterChild>;
   private readonly lag: Gauge<'topic' | 'partition' | 'group'>;
-  // Called per message: prom-client's labels() hashes the values each time, so keep the children.
-  private readonly consumedChildren = new Map<string, Counter.Internal>();
-  private readonly handlerChildren = new Map<string, Histogram.Internal<'topic' | 'group'>>();
 
   constructor(registry: Registry = globalRegistry) {
-    this.consumed = metric(registry, 'keel_kafka_consumed_total', (registers) => {
-      return new Counter({
-        name: 'keel_kafka_consumed_total',
-        help: 'Consumed messages by outcome: success, duplicate, retried, dead-lettered, dropped.',
-        labelNames: ['topic', 'group', 'outcome'],
-        registers,
-      });
-    });
-    this.handler = metric(registry, 'keel_kafka_handler_seconds', (registers) => {
-      return new Histogram({
-        name: 'keel_kafka_handler_seconds',
-        help: 'Time in a listener handler, per attempt.',
-        labelNames: ['topic', 'group'],
-        buckets: BUCKETS,
-        registers,
-      });
-    });
-    this.retries = metric(registry, 'keel_kafka_retries_total', (registers) => {
-      return new Counter({
-        name: 'keel_kafka_retries_total',
-        help: 'Failed attempts that were retried (blocking or through a retry topic).',
-        labelNames: ['topic', 'group'],
-        registers,
-      });
-    });
-    this.dlt = metric(registry, 'keel_kafka_dlt_total', (registers) => {
-      return new Counter({
-        name: 'keel_kafka_dlt_total',
-        help: 'Messages sent to a dead-letter topic.',
-        labelNames: ['topic', 'group'],
-        registers,
-      });
-    });
-    this.produced = metric(registry, 'keel_kafka_produced_total', (registers) => {
-      return new Counter({
-        name: 'keel_kafka_produced_total',
-        help: 'Produced messages by outcome: success or error.',
-        labelNames: ['topic', 'outcome'],
-        registers,
-      });
-    });
+    const counter = (name: string, help: string, labels: string[]): Children<FastCounterChild> =>
+      new Children(registerFastMetric(registry, new FastCounter(name, help, labels)));
+    this.consumed = counter(
+      'keel_kafka_consumed_total',
+      'Consumed messages by outcome: success, duplicate, retried, dead-lettered, dropped.',
+      ['topic', 'group', 'outcome'],
+    );
+    this.handler = new Children(
+      registerFastMetric(
+        registry,
+        new FastHistogram(
+          'keel_kafka_handler_seconds',
+          'Time in a listener handler, per attempt.',
+          ['topic', 'group'],
+          BUCKETS,
+        ),
+      ),
+    );
+    this.retries = counter(
+      'keel_kafka_retries_total',
+      'Failed attempts that were retried (blocking or through a retry topic).',
+      ['topic', 'group'],
+    );
+    this.dlt = counter('keel_kafka_dlt_total', 'Messages sent to a dead-letter topic.', [
+      'topic',
+      'group',
+    ]);
+    this.produced = counter(
+      'keel_kafka_produced_total',
+      'Produced messages by outcome: success or error.',
+      ['topic', 'outcome'],
+    );
     this.lag = metric(registry, 'keel_kafka_consumer_lag', (registers) => {
       return new Gauge({
         name: 'keel_kafka_consumer_lag',
@@ -78,30 +91,31 @@ export class MessagingMetrics {
   }
 
   consumedMessage(topic: string, group: string, outcome: ConsumeOutcome, n = 1): void {
-    const key = `${topic}\0${group}\0${outcome}`;
-    let child = this.consumedChildren.get(key);
-    if (!child)
-      this.consumedChildren.set(key, (child = this.consumed.labels(topic, group, outcome)));
-    child.inc(n);
+    this.consumed.get(topic, group, outcome).inc(n);
+  }
+
+  /** A listener's per-message series for one topic: keep them, update them per message. */
+  messageSeries(topic: string, group: string): MessageSeries {
+    return {
+      handlerSeconds: this.handler.get(topic, group),
+      succeeded: this.consumed.get(topic, group, 'success'),
+    };
   }
 
   handlerTime(topic: string, group: string, seconds: number): void {
-    const key = `${topic}\0${group}`;
-    let child = this.handlerChildren.get(key);
-    if (!child) this.handlerChildren.set(key, (child = this.handler.labels(topic, group)));
-    child.observe(seconds);
+    this.handler.get(topic, group).observe(seconds);
   }
 
   retried(topic: string, group: string): void {
-    this.retries.labels(topic, group).inc();
+    this.retries.get(topic, group).inc();
   }
 
   deadLettered(topic: string, group: string): void {
-    this.dlt.labels(topic, group).inc();
+    this.dlt.get(topic, group).inc();
   }
 
   producedMessages(topic: string, outcome: 'success' | 'error', n: number): void {
-    this.produced.labels(topic, outcome).inc(n);
+    this.produced.get(topic, outcome).inc(n);
   }
 
   consumerLag(topic: string, partition: number, group: string, lag: number): void {

@@ -29,6 +29,11 @@ export interface LockBackend {
   /** Whether waiters queue in FIFO order on the server (single Redis). */
   readonly fair: boolean;
   acquire(req: AcquireRequest): Promise<AcquireOutcome>;
+  /**
+   * Optional lean first attempt at one free name: the fence when granted, 0 when held, -1 when
+   * waiters are queued (then `acquire` decides).
+   */
+  acquireFree?(name: string, owner: string, leaseMs: number, timeoutMs: number): Promise<number>;
   /** Releases the names still owned by `owner`; returns how many were. */
   release(names: readonly string[], owner: string, timeoutMs: number): Promise<number>;
   /** Resets the lease; true only if `owner` still holds every name. */

@@ -1,7 +1,21 @@
+import { LuaScript } from './lua-script';
+
 // Lua run atomically on a Redis node. Per lock name (keys built in lock-keys.ts): the lock
 // (value = owner token, PX = lease), its fence counter (never expires), the FIFO queue of waiters
 // (list + zset of liveness deadlines) and a "someone waits" mark. A name's keys share one hash
 // tag, so a script over one name stays in one Cluster slot.
+
+/**
+ * ACQUIRE_FREE, the uncontended first attempt at one name, kept lean (three calls, few arguments)
+ * because it is most of what a lock costs. KEYS: lock, fence, queue; ARGV: owner token, lease ms.
+ * Returns the fence when granted, 0 when the lock is held, -1 when waiters are queued (ACQUIRE
+ * then decides, honouring the queue).
+ */
+export const ACQUIRE_FREE_SCRIPT = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return redis.call('INCR', KEYS[2]) end
+return 0
+`;
 
 /**
  * ACQUIRE, for one or more names (5 keys each: lock, fence, queue, queue timeouts, waiting mark),
@@ -139,3 +153,13 @@ for i = 1, #KEYS do
 end
 return 1
 `;
+
+/** The scripts, each hashed once per process. */
+export const LOCK_SCRIPTS = {
+  acquireFree: new LuaScript(ACQUIRE_FREE_SCRIPT),
+  acquire: new LuaScript(ACQUIRE_SCRIPT),
+  release: new LuaScript(RELEASE_SCRIPT),
+  extend: new LuaScript(EXTEND_SCRIPT),
+  leave: new LuaScript(LEAVE_SCRIPT),
+  raise: new LuaScript(RAISE_SCRIPT),
+};

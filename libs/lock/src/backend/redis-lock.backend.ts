@@ -1,36 +1,8 @@
 import type { AcquireOutcome, AcquireRequest, LockBackend } from './lock-backend';
 import { LockKeys } from './lock-keys';
-import {
-  ACQUIRE_SCRIPT,
-  EXTEND_SCRIPT,
-  LEAVE_SCRIPT,
-  RAISE_SCRIPT,
-  RELEASE_SCRIPT,
-} from './lock.scripts';
+import { LOCK_SCRIPTS } from './lock.scripts';
 import { closeRedis, RedisClient } from './redis-connection';
 import { explainCrossSlot, withTimeout } from './with-timeout';
-
-type ScriptFn = (numKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
-export interface LockCommands {
-  keelLockAcquire: ScriptFn;
-  keelLockRelease: ScriptFn;
-  keelLockExtend: ScriptFn;
-  keelLockLeave: ScriptFn;
-  keelLockRaise: ScriptFn;
-}
-
-/** Defines the lock scripts on a client (EVALSHA, with EVAL on NOSCRIPT, done by ioredis). */
-export function lockCommands(client: RedisClient): LockCommands {
-  const commands = client as unknown as Partial<LockCommands>;
-  if (!commands.keelLockAcquire) {
-    client.defineCommand('keelLockAcquire', { lua: ACQUIRE_SCRIPT });
-    client.defineCommand('keelLockRelease', { lua: RELEASE_SCRIPT });
-    client.defineCommand('keelLockExtend', { lua: EXTEND_SCRIPT });
-    client.defineCommand('keelLockLeave', { lua: LEAVE_SCRIPT });
-    client.defineCommand('keelLockRaise', { lua: RAISE_SCRIPT });
-  }
-  return client as unknown as LockCommands;
-}
 
 export function toOutcome(reply: unknown): AcquireOutcome {
   const arr = reply as number[];
@@ -41,7 +13,6 @@ export function toOutcome(reply: unknown): AcquireOutcome {
 /** Locks on one Redis server (or one Cluster: each name's keys share a slot). */
 export class RedisLockBackend implements LockBackend {
   readonly fair = true;
-  private readonly cmd: LockCommands;
   private subscriber: RedisClient | null = null;
   private readonly listeners: ((name: string, next: string) => void)[] = [];
 
@@ -49,8 +20,12 @@ export class RedisLockBackend implements LockBackend {
     private readonly client: RedisClient,
     private readonly owned: boolean,
     private readonly keys: LockKeys,
-  ) {
-    this.cmd = lockCommands(client);
+  ) {}
+
+  acquireFree(name: string, owner: string, leaseMs: number, timeoutMs: number): Promise<number> {
+    const lock = this.keys.lock(name);
+    const args = [lock, `${lock}:fence`, `${lock}:q`, owner, leaseMs];
+    return LOCK_SCRIPTS.acquireFree.run(this.client, 3, args, timeoutMs, 'acquire').then(Number);
   }
 
   acquire(req: AcquireRequest): Promise<AcquireOutcome> {
@@ -58,8 +33,7 @@ export class RedisLockBackend implements LockBackend {
     // a multi-name lock neither queues nor honours queues: consistent queue order across
     // names cannot be kept, and waiting in several queues could deadlock
     const single = req.names.length === 1;
-    const reply = this.cmd.keelLockAcquire(
-      keys.length,
+    const args = [
       ...keys,
       req.owner,
       req.leaseMs,
@@ -68,20 +42,18 @@ export class RedisLockBackend implements LockBackend {
       single && req.honourQueue ? '1' : '0',
       req.willWait ? '1' : '0',
       req.queued ? '1' : '0',
-    );
-    return withTimeout(reply.catch(explainCrossSlot), req.timeoutMs, 'acquire').then(toOutcome);
+    ];
+    return LOCK_SCRIPTS.acquire
+      .run(this.client, keys.length, args, req.timeoutMs, 'acquire')
+      .then(toOutcome, explainCrossSlot);
   }
 
   release(names: readonly string[], owner: string, timeoutMs: number): Promise<number> {
     const keys = this.keys.releaseKeys(names);
-    const reply = this.cmd.keelLockRelease(
-      keys.length,
-      ...keys,
-      owner,
-      this.keys.channel,
-      ...names,
-    );
-    return withTimeout(reply, timeoutMs, 'release').then(Number);
+    const args = [...keys, owner, this.keys.channel, ...names];
+    return LOCK_SCRIPTS.release
+      .run(this.client, keys.length, args, timeoutMs, 'release')
+      .then(Number);
   }
 
   extend(
@@ -91,14 +63,15 @@ export class RedisLockBackend implements LockBackend {
     timeoutMs: number,
   ): Promise<boolean> {
     const keys = this.keys.lockKeys(names);
-    const reply = this.cmd.keelLockExtend(keys.length, ...keys, owner, leaseMs);
-    return withTimeout(reply, timeoutMs, 'extend').then((n) => Number(n) === names.length);
+    return LOCK_SCRIPTS.extend
+      .run(this.client, keys.length, [...keys, owner, leaseMs], timeoutMs, 'extend')
+      .then((n) => Number(n) === names.length);
   }
 
   async leave(names: readonly string[], waiter: string): Promise<void> {
     if (names.length !== 1) return;
     const keys = this.keys.queueKeys(names);
-    await withTimeout(this.cmd.keelLockLeave(keys.length, ...keys, waiter), 1_000, 'leave');
+    await LOCK_SCRIPTS.leave.run(this.client, keys.length, [...keys, waiter], 1_000, 'leave');
   }
 
   onReleased(listener: (name: string, next: string) => void): void {

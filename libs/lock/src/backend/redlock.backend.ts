@@ -1,14 +1,14 @@
 import { LockBackendError } from '../lock.errors';
 import type { AcquireOutcome, AcquireRequest, LockBackend } from './lock-backend';
 import type { LockKeys } from './lock-keys';
-import { lockCommands, LockCommands, toOutcome } from './redis-lock.backend';
+import { LOCK_SCRIPTS } from './lock.scripts';
+import { toOutcome } from './redis-lock.backend';
 import { closeRedis, RedisClient } from './redis-connection';
 import { withTimeout } from './with-timeout';
 
 interface Node {
   client: RedisClient;
   owned: boolean;
-  cmd: LockCommands;
   subscriber: RedisClient | null;
 }
 
@@ -31,7 +31,7 @@ export class RedlockBackend implements LockBackend {
     this.nodes = clients.map(({ client, owned }) => {
       // a down node must count as a failed vote at once, not after queued retries
       if (owned) client.options.enableOfflineQueue = false;
-      return { client, owned, cmd: lockCommands(client), subscriber: null };
+      return { client, owned, subscriber: null };
     });
     this.quorum = Math.floor(this.nodes.length / 2) + 1;
   }
@@ -42,21 +42,24 @@ export class RedlockBackend implements LockBackend {
     const perNode = Math.max(50, Math.min(req.timeoutMs, req.leaseMs / 2));
     const votes = await Promise.allSettled(
       this.nodes.map((n) =>
-        withTimeout(
-          n.cmd.keelLockAcquire(
+        LOCK_SCRIPTS.acquire
+          .run(
+            n.client,
             keys.length,
-            ...keys,
-            req.owner,
-            req.leaseMs,
-            '',
-            req.waiterLiveMs,
-            '0',
-            req.willWait ? '1' : '0',
-            '0',
-          ),
-          perNode,
-          'acquire',
-        ).then(toOutcome),
+            [
+              ...keys,
+              req.owner,
+              req.leaseMs,
+              '',
+              req.waiterLiveMs,
+              '0',
+              req.willWait ? '1' : '0',
+              '0',
+            ],
+            perNode,
+            'acquire',
+          )
+          .then(toOutcome),
       ),
     );
     const granted: number[] = [];
@@ -113,8 +116,10 @@ export class RedlockBackend implements LockBackend {
     const started = Date.now();
     const results = await Promise.allSettled(
       this.nodes.map((n) =>
-        withTimeout(
-          n.cmd.keelLockExtend(keys.length, ...keys, owner, leaseMs),
+        LOCK_SCRIPTS.extend.run(
+          n.client,
+          keys.length,
+          [...keys, owner, leaseMs],
           timeoutMs,
           'extend',
         ),
@@ -174,8 +179,10 @@ export class RedlockBackend implements LockBackend {
     const fenceKeys = names.map((n) => this.keys.fence(n));
     const results = await Promise.allSettled(
       on.map((i) =>
-        withTimeout(
-          this.nodes[i].cmd.keelLockRaise(fenceKeys.length, ...fenceKeys, ...fences),
+        LOCK_SCRIPTS.raise.run(
+          this.nodes[i].client,
+          fenceKeys.length,
+          [...fenceKeys, ...fences],
           timeoutMs,
           'raise',
         ),
@@ -193,14 +200,10 @@ export class RedlockBackend implements LockBackend {
     const keys = this.keys.releaseKeys(names);
     const results = await Promise.allSettled(
       on.map((i) =>
-        withTimeout(
-          this.nodes[i].cmd.keelLockRelease(
-            keys.length,
-            ...keys,
-            owner,
-            this.keys.channel,
-            ...names,
-          ),
+        LOCK_SCRIPTS.release.run(
+          this.nodes[i].client,
+          keys.length,
+          [...keys, owner, this.keys.channel, ...names],
           timeoutMs,
           'release',
         ),

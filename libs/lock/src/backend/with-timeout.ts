@@ -1,20 +1,20 @@
 import { KeelError } from '@keel/core';
+import { lockDeadlines } from '../deadline-timer';
 import { LockArgumentError, LockBackendError } from '../lock.errors';
 
 /** Rejects with LockBackendError when `work` has not settled within `ms`; wraps its errors too. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new LockBackendError(`${what}: no answer within ${ms} ms`)),
-      ms,
+    const deadline = lockDeadlines.add(Date.now() + ms, () =>
+      reject(new LockBackendError(`${what}: no answer within ${ms} ms`)),
     );
     work.then(
       (value) => {
-        clearTimeout(timer);
+        lockDeadlines.delete(deadline);
         resolve(value);
       },
       (err: unknown) => {
-        clearTimeout(timer);
+        lockDeadlines.delete(deadline);
         reject(
           err instanceof KeelError
             ? err

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { Command } from 'ioredis';
+import { KeelError } from '@keel/core';
+import { lockDeadlines } from '../deadline-timer';
+import { LockBackendError } from '../lock.errors';
+import type { RedisClient } from './redis-connection';
+
+type Arg = string | number;
+
+function backendError(what: string, err: unknown): Error {
+  if (err instanceof KeelError) return err;
+  return new LockBackendError(`${what}: ${err instanceof Error ? err.message : String(err)}`, err);
+}
+
+/**
+ * A Lua script run by EVALSHA (EVAL once after NOSCRIPT, e.g. after a Redis restart) within a
+ * budget. The budget rejects the command itself, so a call costs one promise on top of the
+ * command's own; ioredis's defineCommand plus a timeout wrapper measured three more per call.
+ */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly lua: string) {
+    this.sha = createHash('sha1').update(lua).digest('hex');
+  }
+
+  /** Resolves the reply, or rejects with LockBackendError (errors and `timeoutMs` without one). */
+  run(
+    client: RedisClient,
+    numKeys: number,
+    args: Arg[],
+    timeoutMs: number,
+    what: string,
+  ): Promise<unknown> {
+    return this.send(client, 'evalsha', this.sha, numKeys, args, timeoutMs, what);
+  }
+
+  private send(
+    client: RedisClient,
+    verb: 'evalsha' | 'eval',
+    script: string,
+    numKeys: number,
+    args: Arg[],
+    timeoutMs: number,
+    what: string,
+  ): Promise<unknown> {
+    const started = Date.now();
+    const cmd = new Command(verb, [script, numKeys, ...args], {
+      replyEncoding: 'utf8',
+      keyPrefix: client.options.keyPrefix,
+    });
+    const deadline = lockDeadlines.add(started + timeoutMs, () =>
+      cmd.reject(new LockBackendError(`${what}: no answer within ${timeoutMs} ms`)),
+    );
+    void client.sendCommand(cmd);
+    return cmd.promise.then(
+      (reply: unknown) => {
+        lockDeadlines.delete(deadline);
+        return reply;
+      },
+      (err: unknown) => {
+        lockDeadlines.delete(deadline);
+        const left = timeoutMs - (Date.now() - started);
+        if (verb === 'evalsha' && err instanceof Error && err.message.includes('NOSCRIPT')) {
+          if (left > 0) return this.send(client, 'eval', this.lua, numKeys, args, left, what);
+        }
+        throw backendError(what, err);
+      },
+    );
+  }
+}

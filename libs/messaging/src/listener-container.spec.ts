@@ -1,0 +1,118 @@
+import { Registry } from 'prom-client';
+import type { Kafka } from 'kafkajs';
+import { ListenerContainer } from './listener-container';
+import type { ListenerDefinition } from './listener-definition';
+import type { MessageDispatcher } from './message-dispatcher';
+import { MessagingMetrics } from './messaging.metrics';
+
+type Handler = (e: { payload: Record<string, unknown> }) => void;
+
+/** A kafkajs consumer stand-in whose connect fails on chosen attempts. */
+function fakeKafka(failConnectOn: number[]) {
+  let connects = 0;
+  let handlers = new Map<string, Handler>();
+  const events = { GROUP_JOIN: 'join', REBALANCING: 'rebalancing', CRASH: 'crash' };
+  const kafka = {
+    consumer: () => {
+      handlers = new Map();
+      return {
+        events,
+        on: (event: string, h: Handler) => handlers.set(event, h),
+        connect: () => {
+          connects++;
+          return failConnectOn.includes(connects)
+            ? Promise.reject(new Error('broker unreachable'))
+            : Promise.resolve();
+        },
+        subscribe: () => Promise.resolve(),
+        run: () => Promise.resolve(),
+        stop: () => Promise.resolve(),
+        disconnect: () => Promise.resolve(),
+      };
+    },
+  };
+  const emit = (event: string, payload: Record<string, unknown> = {}): void =>
+    handlers.get(event)!({ payload });
+  return { kafka: kafka as unknown as Kafka, emit, connects: () => connects };
+}
+
+const def = {
+  name: 'Listener.handle',
+  groupId: 'g',
+  topics: ['t'],
+  retryTopics: [],
+  topicPattern: undefined,
+  concurrency: 1,
+  fromBeginning: false,
+  batch: false,
+} as unknown as ListenerDefinition;
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}
+
+describe('ListenerContainer restarts', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('restarts a crashed consumer with growing backoff and shows failed while it cannot', async () => {
+    const k = fakeKafka([2, 3]);
+    const c = new ListenerContainer(
+      def,
+      k.kafka,
+      {} as MessageDispatcher,
+      new MessagingMetrics(new Registry()),
+      { initialMs: 100, maxMs: 1_000 },
+      {},
+    );
+    await c.start();
+    k.emit('join');
+    expect(c.status().state).toBe('running');
+
+    k.emit('crash', { error: new Error('boom'), restart: false });
+    expect(c.status()).toMatchObject({
+      state: 'restarting',
+      restarts: 1,
+      lastError: 'Error: boom',
+    });
+
+    jest.advanceTimersByTime(100); // first restart: connect fails
+    await flush();
+    expect(c.status()).toMatchObject({ state: 'failed', lastError: 'Error: broker unreachable' });
+    expect(k.connects()).toBe(2);
+
+    jest.advanceTimersByTime(199); // backoff doubled to 200 ms
+    await flush();
+    expect(k.connects()).toBe(2);
+    jest.advanceTimersByTime(1);
+    await flush();
+    expect(k.connects()).toBe(3);
+    expect(c.status().state).toBe('failed');
+
+    jest.advanceTimersByTime(400); // third attempt connects and joins
+    await flush();
+    expect(k.connects()).toBe(4);
+    k.emit('join');
+    expect(c.status().state).toBe('running');
+    await c.stop();
+    expect(c.status().state).toBe('stopped');
+  });
+
+  it('leaves restarts after retriable errors to kafkajs', async () => {
+    const k = fakeKafka([]);
+    const c = new ListenerContainer(
+      def,
+      k.kafka,
+      {} as MessageDispatcher,
+      new MessagingMetrics(new Registry()),
+      { initialMs: 100, maxMs: 1_000 },
+      {},
+    );
+    await c.start();
+    k.emit('crash', { error: new Error('coordinator moved'), restart: true });
+    jest.advanceTimersByTime(5_000);
+    await flush();
+    expect(k.connects()).toBe(1);
+    expect(c.status()).toMatchObject({ state: 'restarting', restarts: 1 });
+  });
+});
