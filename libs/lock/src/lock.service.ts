@@ -170,12 +170,8 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
           return null;
         }
       } catch (err) {
-        if (!(err instanceof LockBackendError)) throw err;
-        void this.backend.release(names, owner, 5_000).catch(() => undefined);
-        if (mode === 'try' || Date.now() >= deadline) {
-          this.metrics.observeAcquire(metricName, 'error', Date.now() - started);
-          throw err;
-        }
+        const retry = mode === 'wait' && Date.now() < deadline;
+        this.backendFailed(err, names, owner, retry, metricName, started);
       }
     }
     const waiterLiveMs = o.pollMaxMs * 3 + 1_000;
@@ -209,19 +205,33 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
           }
           await this.board.sleep(waiter, this.pause(outcome.retryInMs, deadline));
         } catch (err) {
-          if (!(err instanceof LockBackendError)) throw err;
-          // the script may have run after we stopped listening: undo a grant we never saw
-          void this.backend.release(names, owner, 5_000).catch(() => undefined);
-          if (!waiter || Date.now() >= deadline) {
-            this.metrics.observeAcquire(metricName, 'error', Date.now() - started);
-            throw err;
-          }
-          await this.board.sleep(waiter, this.pause(-1, deadline));
+          const retry = waiter !== null && Date.now() < deadline;
+          this.backendFailed(err, names, owner, retry, metricName, started);
+          await this.board.sleep(waiter!, this.pause(-1, deadline));
         }
       }
     } finally {
       if (waiter) this.board.remove(waiter);
     }
+  }
+
+  /**
+   * An acquire call failed. Rethrows anything but LockBackendError; else undoes a grant the
+   * script may have made after we stopped listening, and rethrows unless the caller may retry.
+   */
+  private backendFailed(
+    err: unknown,
+    names: readonly string[],
+    owner: string,
+    retry: boolean,
+    metricName: string,
+    started: number,
+  ): void {
+    if (!(err instanceof LockBackendError)) throw err;
+    void this.backend.release(names, owner, 5_000).catch(() => undefined);
+    if (retry) return;
+    this.metrics.observeAcquire(metricName, 'error', Date.now() - started);
+    throw err;
   }
 
   /** How long a waiter sleeps unless woken: until the blocking lease ends, bounded, jittered. */

@@ -47,6 +47,18 @@ const def = {
   batch: false,
 } as unknown as ListenerDefinition;
 
+/** A container on `kafka` restarting after 100 ms, doubling up to 1 s. */
+function container(kafka: Kafka): ListenerContainer {
+  return new ListenerContainer(
+    def,
+    kafka,
+    {} as MessageDispatcher,
+    new MessagingMetrics(new Registry()),
+    { initialMs: 100, maxMs: 1_000 },
+    {},
+  );
+}
+
 async function flush(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 }
@@ -57,14 +69,7 @@ describe('ListenerContainer restarts', () => {
 
   it('restarts a crashed consumer with growing backoff and shows failed while it cannot', async () => {
     const k = fakeKafka([2, 3]);
-    const c = new ListenerContainer(
-      def,
-      k.kafka,
-      {} as MessageDispatcher,
-      new MessagingMetrics(new Registry()),
-      { initialMs: 100, maxMs: 1_000 },
-      {},
-    );
+    const c = container(k.kafka);
     await c.start();
     k.emit('join');
     expect(c.status().state).toBe('running');
@@ -100,14 +105,7 @@ describe('ListenerContainer restarts', () => {
 
   it('leaves restarts after retriable errors to kafkajs', async () => {
     const k = fakeKafka([]);
-    const c = new ListenerContainer(
-      def,
-      k.kafka,
-      {} as MessageDispatcher,
-      new MessagingMetrics(new Registry()),
-      { initialMs: 100, maxMs: 1_000 },
-      {},
-    );
+    const c = container(k.kafka);
     await c.start();
     k.emit('crash', { error: new Error('coordinator moved'), restart: true });
     jest.advanceTimersByTime(5_000);

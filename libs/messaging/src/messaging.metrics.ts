@@ -20,19 +20,6 @@ export function metric<T>(
   return (registry.getSingleMetric(name) as T | undefined) ?? create([registry]);
 }
 
-/** Label children by joined values, so a per-message update skips the label lookup. */
-class Children<C> {
-  private readonly byKey = new Map<string, C>();
-  constructor(private readonly metric: { labels(...values: string[]): C }) {}
-
-  get(...values: string[]): C {
-    const key = values.join('\0');
-    let child = this.byKey.get(key);
-    if (!child) this.byKey.set(key, (child = this.metric.labels(...values)));
-    return child;
-  }
-}
-
 export interface MessageSeries {
   handlerSeconds: FastHistogramChild;
   succeeded: FastCounterChild;
@@ -40,30 +27,29 @@ export interface MessageSeries {
 
 /** keel_kafka_* metrics in a prom-client registry (per-message ones as Keel fast metrics). */
 export class MessagingMetrics {
-  private readonly consumed: Children<FastCounterChild>;
-  private readonly handler: Children<FastHistogramChild>;
-  private readonly retries: Children<FastCounterChild>;
-  private readonly dlt: Children<FastCounterChild>;
-  private readonly produced: Children<FastCounterChild>;
+  // a fast metric caches its label children: labels(...) on each call is one map lookup
+  private readonly consumed: FastCounter;
+  private readonly handler: FastHistogram;
+  private readonly retries: FastCounter;
+  private readonly dlt: FastCounter;
+  private readonly produced: FastCounter;
   private readonly lag: Gauge<'topic' | 'partition' | 'group'>;
 
   constructor(registry: Registry = globalRegistry) {
-    const counter = (name: string, help: string, labels: string[]): Children<FastCounterChild> =>
-      new Children(registerFastMetric(registry, new FastCounter(name, help, labels)));
+    const counter = (name: string, help: string, labels: string[]): FastCounter =>
+      registerFastMetric(registry, new FastCounter(name, help, labels));
     this.consumed = counter(
       'keel_kafka_consumed_total',
       'Consumed messages by outcome: success, duplicate, retried, dead-lettered, dropped.',
       ['topic', 'group', 'outcome'],
     );
-    this.handler = new Children(
-      registerFastMetric(
-        registry,
-        new FastHistogram(
-          'keel_kafka_handler_seconds',
-          'Time in a listener handler, per attempt.',
-          ['topic', 'group'],
-          BUCKETS,
-        ),
+    this.handler = registerFastMetric(
+      registry,
+      new FastHistogram(
+        'keel_kafka_handler_seconds',
+        'Time in a listener handler, per attempt.',
+        ['topic', 'group'],
+        BUCKETS,
       ),
     );
     this.retries = counter(
@@ -91,31 +77,31 @@ export class MessagingMetrics {
   }
 
   consumedMessage(topic: string, group: string, outcome: ConsumeOutcome, n = 1): void {
-    this.consumed.get(topic, group, outcome).inc(n);
+    this.consumed.labels(topic, group, outcome).inc(n);
   }
 
   /** A listener's per-message series for one topic: keep them, update them per message. */
   messageSeries(topic: string, group: string): MessageSeries {
     return {
-      handlerSeconds: this.handler.get(topic, group),
-      succeeded: this.consumed.get(topic, group, 'success'),
+      handlerSeconds: this.handler.labels(topic, group),
+      succeeded: this.consumed.labels(topic, group, 'success'),
     };
   }
 
   handlerTime(topic: string, group: string, seconds: number): void {
-    this.handler.get(topic, group).observe(seconds);
+    this.handler.labels(topic, group).observe(seconds);
   }
 
   retried(topic: string, group: string): void {
-    this.retries.get(topic, group).inc();
+    this.retries.labels(topic, group).inc();
   }
 
   deadLettered(topic: string, group: string): void {
-    this.dlt.get(topic, group).inc();
+    this.dlt.labels(topic, group).inc();
   }
 
   producedMessages(topic: string, outcome: 'success' | 'error', n: number): void {
-    this.produced.get(topic, outcome).inc(n);
+    this.produced.labels(topic, outcome).inc(n);
   }
 
   consumerLag(topic: string, partition: number, group: string, lag: number): void {

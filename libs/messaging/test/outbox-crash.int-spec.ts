@@ -1,28 +1,20 @@
 import type { ChildProcess } from 'node:child_process';
-import type { KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { createTopics, readTopic, sleep, unique } from './support/messaging-app';
 import {
   bootOutboxApp,
   count,
+  decodeEvents,
   dropTables,
   expectOrderedPerKey,
   openDataSource,
   spawnOutboxWorker,
   uniqueTable,
   type Dialect,
+  type OutboxEvent,
   type OutboxApp,
 } from './support/outbox-app';
 import { printed } from './support/spawn-worker';
-
-interface Event {
-  id: string;
-  key: string;
-  seq: number;
-}
-
-const events = (messages: KafkaMessage[]): Event[] =>
-  messages.map((m) => JSON.parse(m.value!.toString()) as Event);
 
 function killed(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -33,9 +25,9 @@ function killed(child: ChildProcess): Promise<void> {
 }
 
 /** Reads the topic until `ids` distinct events arrived (duplicates allowed). */
-async function readDistinct(topic: string, ids: number): Promise<Event[]> {
+async function readDistinct(topic: string, ids: number): Promise<OutboxEvent[]> {
   for (let n = ids; ; n++) {
-    const got = events(await readTopic(topic, n, 30_000));
+    const got = decodeEvents(await readTopic(topic, n, 30_000));
     if (new Set(got.map((e) => e.id)).size >= ids) return got;
   }
 }
@@ -68,7 +60,7 @@ describe.each<Dialect>(['mariadb', 'postgres'])(
       expect(await count(ds, `SELECT COUNT(*) AS n FROM ${table} WHERE sent_at IS NULL`)).toBe(60);
 
       relay = await bootOutboxApp(ds, table, { batchSize: 16, pollIntervalMs: 20 });
-      const got = events(await readTopic(topic, 60));
+      const got = decodeEvents(await readTopic(topic, 60));
       expectOrderedPerKey(got);
       expect(new Set(got.map((e) => e.id)).size).toBe(60);
       await sleep(1_000);

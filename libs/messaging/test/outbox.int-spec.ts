@@ -1,5 +1,5 @@
 import { runWithContext } from '@keel/core';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { OutboxTransactionError } from '@keel/messaging';
 import {
@@ -13,6 +13,7 @@ import {
 import {
   bootOutboxApp,
   count,
+  decodeEvents,
   dropTables,
   expectOrderedPerKey,
   insertBusinessRow,
@@ -21,12 +22,6 @@ import {
   type Dialect,
   type OutboxApp,
 } from './support/outbox-app';
-
-interface Event {
-  id: string;
-  key: string;
-  seq: number;
-}
 
 const kafka = new Kafka({ brokers: BROKERS, clientId: 'keel-test', logLevel: logLevel.NOTHING });
 
@@ -40,9 +35,6 @@ async function topicSize(topic: string): Promise<number> {
     await admin.disconnect();
   }
 }
-
-const events = (messages: KafkaMessage[]): Event[] =>
-  messages.map((m) => JSON.parse(m.value!.toString()) as Event);
 
 describe.each<Dialect>(['mariadb', 'postgres'])(
   'outbox on real %s and Kafka (integration)',
@@ -132,7 +124,7 @@ describe.each<Dialect>(['mariadb', 'postgres'])(
         );
       }
       await boot({ batchSize: 32, pollIntervalMs: 20 });
-      const got = events(await readTopic(topic, 200));
+      const got = decodeEvents(await readTopic(topic, 200));
       expectOrderedPerKey(got);
       expect(new Set(got.map((e) => e.id)).size).toBe(200);
       await sleep(500);
@@ -155,7 +147,7 @@ describe.each<Dialect>(['mariadb', 'postgres'])(
             a.outbox.add(em, { topic, key, value: { id: `e${i}`, key, seq: Math.floor(i / 6) } }),
           );
         }
-        const got = events(await readTopic(topic, 300, 60_000));
+        const got = decodeEvents(await readTopic(topic, 300, 60_000));
         expectOrderedPerKey(got);
         expect(new Set(got.map((e) => e.id)).size).toBe(300);
         await sleep(1_000);

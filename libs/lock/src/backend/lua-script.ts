@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Command } from 'ioredis';
-import { KeelError } from '@keel/core';
 import { lockDeadlines } from '../deadline-timer';
 import { LockBackendError } from '../lock.errors';
 import type { RedisClient } from './redis-connection';
+import { toBackendError } from './with-timeout';
 
 type Arg = string | number;
-
-function backendError(what: string, err: unknown): Error {
-  if (err instanceof KeelError) return err;
-  return new LockBackendError(`${what}: ${err instanceof Error ? err.message : String(err)}`, err);
-}
 
 /**
  * A Lua script run by EVALSHA (EVAL once after NOSCRIPT, e.g. after a Redis restart) within a
@@ -64,7 +59,7 @@ export class LuaScript {
         if (verb === 'evalsha' && err instanceof Error && err.message.includes('NOSCRIPT')) {
           if (left > 0) return this.send(client, 'eval', this.lua, numKeys, args, left, what);
         }
-        throw backendError(what, err);
+        throw toBackendError(what, err);
       },
     );
   }

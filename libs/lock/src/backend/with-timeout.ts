@@ -15,17 +15,16 @@ export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Prom
       },
       (err: unknown) => {
         lockDeadlines.delete(deadline);
-        reject(
-          err instanceof KeelError
-            ? err
-            : new LockBackendError(
-                `${what}: ${err instanceof Error ? err.message : String(err)}`,
-                err,
-              ),
-        );
+        reject(toBackendError(what, err));
       },
     );
   });
+}
+
+/** A Redis client's failure as LockBackendError naming the call; Keel's own errors pass as is. */
+export function toBackendError(what: string, err: unknown): Error {
+  if (err instanceof KeelError) return err;
+  return new LockBackendError(`${what}: ${err instanceof Error ? err.message : String(err)}`, err);
 }
 
 /** Redis Cluster refuses a script over keys in different slots: that is the caller's keys. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { spawnTs } from '../../../../test/support/spawn-ts';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { logLevel } from 'kafkajs';
+import { logLevel, type KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -106,8 +106,20 @@ export function spawnOutboxWorker(args: string[]): ChildProcess {
   return spawnTs(join(__dirname, 'outbox-worker.ts'), args);
 }
 
-/** Checks each key's sequence numbers arrive strictly increasing; returns ids in arrival order. */
-export function expectOrderedPerKey(events: { key: string; seq: number; id: string }[]): void {
+/** What the outbox tests publish: a business id, the key it is ordered by, its place in that order. */
+export interface OutboxEvent {
+  id: string;
+  key: string;
+  seq: number;
+}
+
+/** The JSON events in consumed records. */
+export function decodeEvents(messages: KafkaMessage[]): OutboxEvent[] {
+  return messages.map((m) => JSON.parse(m.value!.toString()) as OutboxEvent);
+}
+
+/** Checks each key's sequence numbers arrive strictly increasing. */
+export function expectOrderedPerKey(events: OutboxEvent[]): void {
   const last = new Map<string, number>();
   for (const e of events) {
     const prev = last.get(e.key) ?? -1;
