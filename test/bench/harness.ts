@@ -6,7 +6,10 @@ export interface BenchRow {
   ours: number;
   baseline: number;
   unit: string;
-  /** ours / baseline, measured in the same run. */
+  /**
+   * ours / baseline, measured in the same run: where rounds alternate, the median of the
+   * per-round ratios (steadier on a shared machine than the ratio of the two medians).
+   */
   ratio: number;
   /** What the ratio should be, e.g. '>= 0.95'; reported, never asserted here. */
   goal?: string;
@@ -35,6 +38,11 @@ export function row(
   return { name, ours, baseline, unit, ratio: baseline === 0 ? NaN : ours / baseline, goal };
 }
 
+/** A row from alternating rounds: medians of each side, and the median per-round ratio. */
+export function pairedRow(name: string, c: Compared, unit: string, goal?: string): BenchRow {
+  return { name, ours: c.ours, baseline: c.baseline, unit, ratio: c.ratio, goal };
+}
+
 /** Operations per second of `fn` over `durationMs` after a warm-up, called in batches of `batch`. */
 export async function opsPerSecond(
   fn: () => unknown,
@@ -59,15 +67,22 @@ export async function opsPerSecond(
   return runFor(durationMs);
 }
 
+export interface Compared {
+  ours: number;
+  baseline: number;
+  /** Median over rounds of ours / baseline of the same round. */
+  ratio: number;
+}
+
 /**
  * Measures two candidates in alternating rounds (A B B A ...) so that drift of a shared machine
- * falls on both, and returns the median of each.
+ * falls on both, and returns the median of each and the median of the per-round ratios.
  */
 export async function compare(
   ours: () => Promise<number>,
   baseline: () => Promise<number>,
   rounds = 5,
-): Promise<{ ours: number; baseline: number }> {
+): Promise<Compared> {
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -79,7 +94,13 @@ export async function compare(
       a.push(await ours());
     }
   }
-  return { ours: median(a), baseline: median(b) };
+  return paired(a, b);
+}
+
+/** Rates of both sides, round by round: the median of each and of the per-round ratios. */
+export function paired(ours: number[], baseline: number[]): Compared {
+  const ratios = ours.map((x, i) => x / baseline[i]);
+  return { ours: median(ours), baseline: median(baseline), ratio: median(ratios) };
 }
 
 export function median(values: number[]): number {

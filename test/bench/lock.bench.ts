@@ -13,7 +13,7 @@ import Redis from 'ioredis';
 import Redlock = require('redlock');
 import { DistributedLock, LockModule } from '@keel/lock';
 import { spawnTs } from '../support/spawn-ts';
-import { BenchRow, BenchSuite, compare, row } from './harness';
+import { BenchRow, BenchSuite, compare, pairedRow, row } from './harness';
 
 const REDIS_URL = stackEnv.redisUrl;
 const CAD =
@@ -64,20 +64,13 @@ async function uncontended(): Promise<BenchRow[]> {
     const vsRaw = await compare(ours, () => cyclesPerSecond(rawCycle));
     const vsRedlock = await compare(ours, () => cyclesPerSecond(redlockCycle), 3);
     return [
-      row(
+      pairedRow(
         'uncontended @DistributedLock vs raw SET NX PX + EVAL',
-        vsRaw.ours,
-        vsRaw.baseline,
+        vsRaw,
         'cycles/s',
         '>= 0.95',
       ),
-      row(
-        'uncontended @DistributedLock vs redlock 4.2.0',
-        vsRedlock.ours,
-        vsRedlock.baseline,
-        'cycles/s',
-        '> 1',
-      ),
+      pairedRow('uncontended @DistributedLock vs redlock 4.2.0', vsRedlock, 'cycles/s', '> 1'),
     ];
   } finally {
     await app.close();

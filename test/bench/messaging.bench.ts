@@ -1,4 +1,5 @@
-// npm run bench -- messaging     (KEEL_BENCH_MESSAGES=20000 KEEL_BENCH_ROUNDS=1 for a quick look)
+// npm run bench -- messaging     (KEEL_BENCH_MESSAGES=20000 KEEL_BENCH_ROUNDS=1 for a quick look;
+//                                  KEEL_BENCH_WARMUP=0 skips the uncounted warm-up round)
 //  1. consume N 1 KB JSON messages pre-produced once into a 3-partition topic, each run with its
 //     own group from the beginning, timed from the first message to the N-th: @KafkaListener
 //     (batch and per-message) vs raw kafkajs eachBatch and vs Nest's ServerKafka (@EventPattern).
@@ -17,11 +18,12 @@ import {
   MessagingStatus,
   type OutgoingMessage,
 } from '@keel/messaging';
-import { BenchRow, BenchSuite, median, row } from './harness';
+import { BenchRow, BenchSuite, paired, pairedRow } from './harness';
 
 const BROKERS = (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
 const N = Number(process.env.KEEL_BENCH_MESSAGES || 100_000);
 const ROUNDS = Number(process.env.KEEL_BENCH_ROUNDS || 3);
+const WARMUP = process.env.KEEL_BENCH_WARMUP !== '0';
 const BATCH = 1_000;
 const PARTITIONS = 3;
 const RUN = `${process.pid}-${Date.now().toString(36)}`;
@@ -169,21 +171,22 @@ async function consumeNest(topic: string): Promise<number> {
   return closeAfter(app, meter.rate(groupId));
 }
 
-/** Runs every candidate once a round, rotating who goes first, and returns each one's median. */
+/** Runs every candidate once a round, rotating who goes first; returns each one's rates. */
 async function rotate(
   candidates: Record<string, () => Promise<number>>,
-): Promise<Record<string, number>> {
+): Promise<Record<string, number[]>> {
   const names = Object.keys(candidates);
   const results: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  for (let r = 0; r < ROUNDS; r++) {
+  // round 0 warms the JIT (kafkajs's decoders most of all) for everyone and is not counted
+  for (let r = WARMUP ? 0 : 1; r <= ROUNDS; r++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(k + r) % names.length];
       const rate = await candidates[name]();
-      results[name].push(rate);
-      console.error(`round ${r + 1}/${ROUNDS} ${name}: ${rate.toFixed(0)} msg/s`);
+      if (r > 0) results[name].push(rate);
+      console.error(`round ${r}/${ROUNDS} ${name}: ${rate.toFixed(0)} msg/s`);
     }
   }
-  return Object.fromEntries(names.map((n) => [n, median(results[n])]));
+  return results;
 }
 
 async function consume(): Promise<BenchRow[]> {
@@ -208,31 +211,27 @@ async function consume(): Promise<BenchRow[]> {
     });
     const name = `consume ${N / 1000}k 1 KB`;
     return [
-      row(
+      pairedRow(
         `${name}: @KafkaListener batch vs raw kafkajs eachBatch`,
-        m.keelBatch,
-        m.raw,
+        paired(m.keelBatch, m.raw),
         'msg/s',
         '>= 0.9',
       ),
-      row(
+      pairedRow(
         `${name}: @KafkaListener per-message vs raw kafkajs eachBatch`,
-        m.keelEach,
-        m.raw,
+        paired(m.keelEach, m.raw),
         'msg/s',
         '>= 0.9',
       ),
-      row(
+      pairedRow(
         `${name}: @KafkaListener per-message vs Nest ServerKafka`,
-        m.keelEach,
-        m.nest,
+        paired(m.keelEach, m.nest),
         'msg/s',
         '>= 3',
       ),
-      row(
+      pairedRow(
         `${name}: @KafkaListener batch vs Nest ServerKafka`,
-        m.keelBatch,
-        m.nest,
+        paired(m.keelBatch, m.nest),
         'msg/s',
         '>= 3',
       ),
@@ -277,10 +276,9 @@ async function produce(): Promise<BenchRow[]> {
       keel: () => timeBatches((batch) => ours.sendBatch(topic, batch)),
     });
     return [
-      row(
+      pairedRow(
         `produce ${N / 1000}k 1 KB (batches of ${BATCH}): KafkaProducer.sendBatch vs raw kafkajs send`,
-        m.keel,
-        m.raw,
+        paired(m.keel, m.raw),
         'msg/s',
         '>= 0.9',
       ),

@@ -8,7 +8,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Histogram, Registry } from 'prom-client';
 import { MetricsModule, MetricsService, Timed } from '@keel/metrics';
-import { BenchRow, BenchSuite, compare, opsPerSecond, row } from './harness';
+import { BenchRow, BenchSuite, compare, opsPerSecond, pairedRow } from './harness';
 
 const registry = new Registry();
 const SERIES = 10_000;
@@ -139,27 +139,9 @@ const suite: BenchSuite = {
       );
 
       return [
-        row(
-          '@Timed async call vs startTimer() by hand',
-          asyncRun.ours,
-          asyncRun.baseline,
-          'ns/call',
-          '<= 1.1',
-        ),
-        row(
-          '@Timed sync call vs startTimer() by hand',
-          syncRun.ours,
-          syncRun.baseline,
-          'ns/call',
-          '<= 1.1',
-        ),
-        row(
-          'scrape 10k series vs prom-client alone',
-          scrape.ours,
-          scrape.baseline,
-          'ms',
-          'reported',
-        ),
+        pairedRow('@Timed async call vs startTimer() by hand', asyncRun, 'ns/call', '<= 1.1'),
+        pairedRow('@Timed sync call vs startTimer() by hand', syncRun, 'ns/call', '<= 1.1'),
+        pairedRow('scrape 10k series vs prom-client alone', scrape, 'ms', 'reported'),
       ];
     } finally {
       await app.close();

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { dispatchBatch } from './batch-dispatcher';
 import type { ListenerDefinition } from './listener-definition';
-import type { Delivery, MessageDispatcher } from './message-dispatcher';
+import type { Delivery, DispatchResult, MessageDispatcher } from './message-dispatcher';
 import type { MessagingMetrics } from './messaging.metrics';
 import type { ConsumerSettings } from './messaging.options';
 import type { ConsumerState, ConsumerStatus } from './messaging-status';
@@ -118,11 +118,15 @@ export class ListenerContainer {
         signal: ac.signal,
         heartbeat: () => p.heartbeat(),
       };
+      // kafkajs's isStale builds a JSON key per call; a stop or a seek only happens while this
+      // loop waits, so they are checked on entry and after each await (our own stop also aborts)
+      let waited = true;
       for (const message of batch.messages) {
-        if (!p.isRunning() || p.isStale() || ac.signal.aborted) break;
+        if (ac.signal.aborted || (waited && (!p.isRunning() || p.isStale()))) break;
         d.message = message;
         const r = this.dispatcher.dispatch(d);
-        const result = r instanceof Promise ? await r : r;
+        waited = r instanceof Promise;
+        const result = waited ? await r : (r as DispatchResult);
         if (result.kind === 'abort') break;
         if (result.kind === 'defer') {
           this.deferPartition(batch.topic, batch.partition, message.offset, result.dueAt);
@@ -135,6 +139,7 @@ export class ListenerContainer {
           // what is done so far is committed with the heartbeat's offsets, if kafkajs commits
           p.resolveOffset(lastDone);
           await p.heartbeat();
+          waited = true;
         }
       }
     } finally {

@@ -35,7 +35,7 @@ describe('defineListener', () => {
     expect(def.groupId).toBe('svc.Payments.handle');
     expect(def.retryTopics).toEqual(['pay.retry.1', 'pay.retry.2']);
     expect(def.dltFor?.('pay')).toBe('pay.DLT');
-    expect(await def.invoke()).toBe('called');
+    expect(await def.invoke(undefined, undefined)).toBe('called');
     expect(
       defineListener(handler({ topics: 'x', dlt: false }), moduleOptions, false).dltFor,
     ).toBeNull();

@@ -32,7 +32,7 @@ export interface ListenerDefinition {
    * Calls the method through its instance, so every Keel layer on it runs. Returns what the
    * method returns (a promise or not) and throws what it throws.
    */
-  readonly invoke: (...args: unknown[]) => unknown;
+  readonly invoke: (payload: unknown, ctx: unknown) => unknown;
 }
 
 export function defineListener(
@@ -105,6 +105,6 @@ export function defineListener(
     validate: o.schema === undefined ? null : compileSchema(o.schema),
     // Looked up per call: the method on the instance is core's trampoline. Not wrapped in a
     // promise: a synchronous handler is dispatched without one.
-    invoke: (...args) => instance[method](...args),
+    invoke: (payload, ctx) => instance[method](payload, ctx),
   };
 }

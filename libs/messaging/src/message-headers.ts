@@ -9,16 +9,19 @@ import {
 import type { IHeaders } from 'kafkajs';
 import { HEADER_REQUEST_ID, HEADER_TRACEPARENT } from './messaging.constants';
 
+// shared by every message without headers: one object less per message
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** Kafka headers as plain strings (the last value wins for repeated headers). */
-export function headersToRecord(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const [name, value] of Object.entries(headers)) {
+export function headersToRecord(headers: IHeaders | undefined): Readonly<Record<string, string>> {
+  let out: Record<string, string> | undefined;
+  for (const name in headers) {
+    const value = headers[name];
     const v = Array.isArray(value) ? value[value.length - 1] : value;
     if (v === undefined) continue;
-    out[name] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+    (out ??= {})[name] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
   }
-  return out;
+  return out ?? NO_HEADERS;
 }
 
 /**
