@@ -43,4 +43,19 @@ describe('DeadlineTimer', () => {
     expect(ticks).toBe(3);
     expect(t.size).toBe(0);
   });
+
+  it('unlinks from the head, the middle and the tail, and ignores a second delete', () => {
+    const t = new DeadlineTimer();
+    const fired: string[] = [];
+    const ds = ['a', 'b', 'c', 'd', 'e'].map((n) => t.add(Date.now() + 10, () => fired.push(n)));
+    t.delete(ds[0]);
+    t.delete(ds[2]);
+    t.delete(ds[4]);
+    t.delete(ds[2]);
+    expect(t.size).toBe(2);
+    jest.advanceTimersByTime(10);
+    expect(fired).toEqual(['b', 'd']);
+    t.delete(ds[1]); // already fired
+    expect(t.size).toBe(0);
+  });
 });

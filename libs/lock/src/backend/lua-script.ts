@@ -19,18 +19,22 @@ export class LuaScript {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
-  /** Resolves the reply, or rejects with LockBackendError (errors and `timeoutMs` without one). */
-  run(
+  /**
+   * Resolves `map(reply)`, or rejects with LockBackendError (errors and `timeoutMs` without a
+   * reply). `map` runs in the reply's own callback: a `.then` per call less.
+   */
+  run<T = unknown>(
     client: RedisClient,
     numKeys: number,
     args: Arg[],
     timeoutMs: number,
     what: string,
-  ): Promise<unknown> {
-    return this.send(client, 'evalsha', this.sha, numKeys, args, timeoutMs, what);
+    map: (reply: unknown) => T = identity as (reply: unknown) => T,
+  ): Promise<T> {
+    return this.send(client, 'evalsha', this.sha, numKeys, args, timeoutMs, what, map);
   }
 
-  private send(
+  private send<T>(
     client: RedisClient,
     verb: 'evalsha' | 'eval',
     script: string,
@@ -38,7 +42,8 @@ export class LuaScript {
     args: Arg[],
     timeoutMs: number,
     what: string,
-  ): Promise<unknown> {
+    map: (reply: unknown) => T,
+  ): Promise<T> {
     const started = Date.now();
     const cmd = new Command(verb, [script, numKeys, ...args], {
       replyEncoding: 'utf8',
@@ -51,16 +56,20 @@ export class LuaScript {
     return cmd.promise.then(
       (reply: unknown) => {
         lockDeadlines.delete(deadline);
-        return reply;
+        return map(reply);
       },
       (err: unknown) => {
         lockDeadlines.delete(deadline);
         const left = timeoutMs - (Date.now() - started);
         if (verb === 'evalsha' && err instanceof Error && err.message.includes('NOSCRIPT')) {
-          if (left > 0) return this.send(client, 'eval', this.lua, numKeys, args, left, what);
+          if (left > 0) return this.send(client, 'eval', this.lua, numKeys, args, left, what, map);
         }
         throw toBackendError(what, err);
       },
     );
   }
+}
+
+function identity(reply: unknown): unknown {
+  return reply;
 }

@@ -25,7 +25,7 @@ export class RedisLockBackend implements LockBackend {
   acquireFree(name: string, owner: string, leaseMs: number, timeoutMs: number): Promise<number> {
     const lock = this.keys.lock(name);
     const args = [lock, `${lock}:fence`, `${lock}:q`, owner, leaseMs];
-    return LOCK_SCRIPTS.acquireFree.run(this.client, 3, args, timeoutMs, 'acquire').then(Number);
+    return LOCK_SCRIPTS.acquireFree.run(this.client, 3, args, timeoutMs, 'acquire', Number);
   }
 
   acquire(req: AcquireRequest): Promise<AcquireOutcome> {
@@ -51,9 +51,7 @@ export class RedisLockBackend implements LockBackend {
   release(names: readonly string[], owner: string, timeoutMs: number): Promise<number> {
     const keys = this.keys.releaseKeys(names);
     const args = [...keys, owner, this.keys.channel, ...names];
-    return LOCK_SCRIPTS.release
-      .run(this.client, keys.length, args, timeoutMs, 'release')
-      .then(Number);
+    return LOCK_SCRIPTS.release.run(this.client, keys.length, args, timeoutMs, 'release', Number);
   }
 
   extend(
@@ -63,9 +61,15 @@ export class RedisLockBackend implements LockBackend {
     timeoutMs: number,
   ): Promise<boolean> {
     const keys = this.keys.lockKeys(names);
-    return LOCK_SCRIPTS.extend
-      .run(this.client, keys.length, [...keys, owner, leaseMs], timeoutMs, 'extend')
-      .then((n) => Number(n) === names.length);
+    const args = [...keys, owner, leaseMs];
+    return LOCK_SCRIPTS.extend.run(
+      this.client,
+      keys.length,
+      args,
+      timeoutMs,
+      'extend',
+      (n) => Number(n) === names.length,
+    );
   }
 
   async leave(names: readonly string[], waiter: string): Promise<void> {
