@@ -34,6 +34,16 @@ export {
   type TraceParent,
 } from './traceparent';
 export {
+  incomingTraceContext,
+  MAX_REQUEST_ID_LENGTH,
+  outgoingTraceparent,
+  REQUEST_ID_HEADER,
+  sanitizeRequestId,
+  TRACEPARENT_HEADER,
+  type IncomingTraceContext,
+} from './trace-headers';
+export { isCardLikeNumber, luhnValid, maskCardNumbers } from './card-numbers';
+export {
   KeelConfigError,
   KeelError,
   KeyResolutionError,

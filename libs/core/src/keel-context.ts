@@ -5,6 +5,8 @@ export interface KeelContext {
   requestId?: string;
   traceId?: string;
   spanId?: string;
+  /** The caller's span, when the work came with a valid `traceparent`. */
+  parentSpanId?: string;
   traceFlags?: string;
   /** Extra fields that loggers add to every line (e.g. `paymentId`). */
   fields: Record<string, unknown>;
@@ -19,6 +21,7 @@ class Store implements KeelContext {
   declare requestId?: string;
   declare traceId?: string;
   declare spanId?: string;
+  declare parentSpanId?: string;
   declare traceFlags?: string;
   fields: Record<string, unknown>;
   #slots: Map<symbol, unknown> | undefined;
@@ -27,10 +30,12 @@ class Store implements KeelContext {
     const requestId = init.requestId ?? parent?.requestId;
     const traceId = init.traceId ?? parent?.traceId;
     const spanId = init.spanId ?? parent?.spanId;
+    const parentSpanId = init.parentSpanId ?? parent?.parentSpanId;
     const traceFlags = init.traceFlags ?? parent?.traceFlags;
     if (requestId !== undefined) this.requestId = requestId;
     if (traceId !== undefined) this.traceId = traceId;
     if (spanId !== undefined) this.spanId = spanId;
+    if (parentSpanId !== undefined) this.parentSpanId = parentSpanId;
     if (traceFlags !== undefined) this.traceFlags = traceFlags;
     this.fields = { ...parent?.fields, ...init.fields };
     const slots = parent ? parent.#slots : undefined;

@@ -20,6 +20,7 @@ export {
   type IncomingTraceContext,
   type OutgoingTraceHeaders,
 } from './trace-context';
-export { luhnValid, maskCardNumbers } from './card-numbers';
+// the card-number helpers live in core (request ids are checked wherever they come in)
+export { luhnValid, maskCardNumbers } from '@keel/core';
 // nestjs-pino's injectables, so apps import their logger from one place.
 export { InjectPinoLogger, Logger, LoggerErrorInterceptor, PinoLogger } from 'nestjs-pino';

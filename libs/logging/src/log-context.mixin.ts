@@ -1,5 +1,4 @@
-import { getContext, getContextSlot } from '@keel/core';
-import { PARENT_SPAN_SLOT } from './logging.constants';
+import { getContext } from '@keel/core';
 
 /**
  * pino `mixin`: every line gets the ids and fields of core's current context, whoever started
@@ -13,8 +12,7 @@ export function contextMixin(): Record<string, unknown> {
   if (ctx.requestId !== undefined) out.requestId = ctx.requestId;
   if (ctx.traceId !== undefined) out.traceId = ctx.traceId;
   if (ctx.spanId !== undefined) out.spanId = ctx.spanId;
-  const parentSpanId = getContextSlot<string>(PARENT_SPAN_SLOT);
-  if (parentSpanId !== undefined) out.parentSpanId = parentSpanId;
+  if (ctx.parentSpanId !== undefined) out.parentSpanId = ctx.parentSpanId;
   const fields = ctx.fields;
   for (const key in fields) out[key] = fields[key];
   return out;

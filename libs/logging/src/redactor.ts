@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { isCardLikeNumber, maskCardNumbers } from './card-numbers';
+import { isCardLikeNumber, maskCardNumbers } from '@keel/core';
 import type { SensitiveKeys } from './sensitive-keys';
 
 export interface RedactorOptions {

@@ -14,26 +14,43 @@ describe('message headers', () => {
     expect(headersToRecord(undefined)).toEqual({});
   });
 
-  it('adds request id and a child traceparent from the context', () => {
+  it('adds request id and a traceparent naming the current span as parent', () => {
     const traceId = 'a'.repeat(32);
     const spanId = 'b'.repeat(16);
     const h = contextHeaders({ requestId: 'r1', traceId, spanId, fields: {} });
     expect(h['x-request-id']).toBe('r1');
-    const tp = parseTraceparent(h.traceparent);
-    expect(tp).toMatchObject({ traceId, traceFlags: '01' });
-    expect(tp?.spanId).not.toBe(spanId);
+    expect(parseTraceparent(h.traceparent)).toEqual({
+      version: '00',
+      traceId,
+      spanId,
+      traceFlags: '01',
+    });
     expect(contextHeaders(undefined)).toEqual({});
     expect(contextHeaders({ fields: {} })).toEqual({});
+    // ids put into the context by hand are never passed on broken
+    expect(contextHeaders({ traceId: 'not-hex', fields: {} })).toEqual({});
+    const noSpan = parseTraceparent(contextHeaders({ traceId, fields: {} }).traceparent);
+    expect(noSpan?.traceId).toBe(traceId);
+    expect(noSpan?.spanId).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('restores the context from headers in a new span, or starts a trace', () => {
     const tp = `00-${'c'.repeat(32)}-${'d'.repeat(16)}-00`;
     const init = contextFromHeaders({ traceparent: tp, 'x-request-id': 'r2' });
-    expect(init).toMatchObject({ requestId: 'r2', traceId: 'c'.repeat(32), traceFlags: '00' });
+    expect(init).toMatchObject({
+      requestId: 'r2',
+      traceId: 'c'.repeat(32),
+      parentSpanId: 'd'.repeat(16),
+      traceFlags: '00',
+    });
     expect(init.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(init.spanId).not.toBe('d'.repeat(16));
     const fresh = contextFromHeaders({ traceparent: 'garbage' });
     expect(fresh.requestId).toBeUndefined();
+    expect(fresh.parentSpanId).toBeUndefined();
     expect(fresh.traceId).toMatch(/^[0-9a-f]{32}$/);
+    // a request id that would put a card number or a broken line into every log line is dropped
+    expect(contextFromHeaders({ 'x-request-id': '4111111111111111' }).requestId).toBeUndefined();
+    expect(contextFromHeaders({ 'x-request-id': 'a\nb' }).requestId).toBeUndefined();
   });
 });

@@ -1,13 +1,12 @@
 import {
-  formatTraceparent,
-  newSpanId,
-  newTraceId,
-  parseTraceparent,
+  incomingTraceContext,
+  outgoingTraceparent,
+  REQUEST_ID_HEADER,
+  TRACEPARENT_HEADER,
   type KeelContext,
   type KeelContextInit,
 } from '@keel/core';
 import type { IHeaders } from 'kafkajs';
-import { HEADER_REQUEST_ID, HEADER_TRACEPARENT } from './messaging.constants';
 
 // shared by every message without headers: one object less per message
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
@@ -25,30 +24,23 @@ export function headersToRecord(headers: IHeaders | undefined): Readonly<Record<
 }
 
 /**
- * `x-request-id` and a `traceparent` for a message sent from `ctx`: the producer's send is a
- * child span of the current one, so consumers continue the same trace.
+ * `x-request-id` and a `traceparent` for a message sent from `ctx` (core's codec: the current
+ * span is the parent, so the consumer's log lines name it as their `parentSpanId`). Nothing
+ * outside a context.
  */
 export function contextHeaders(ctx: Readonly<KeelContext> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!ctx) return out;
-  if (ctx.requestId) out[HEADER_REQUEST_ID] = ctx.requestId;
-  if (ctx.traceId) {
-    out[HEADER_TRACEPARENT] = formatTraceparent({
-      traceId: ctx.traceId,
-      spanId: newSpanId(),
-      traceFlags: ctx.traceFlags,
-    });
-  }
+  if (ctx.requestId) out[REQUEST_ID_HEADER] = ctx.requestId;
+  const traceparent = outgoingTraceparent(ctx);
+  if (traceparent) out[TRACEPARENT_HEADER] = traceparent;
   return out;
 }
 
-/** The context a consumed message runs in: its trace continues, in a new span. */
+/**
+ * The context a consumed message runs in: its trace continues in a new span, the producer's
+ * span as parent; a request id is kept only if sane (see core's sanitizeRequestId).
+ */
 export function contextFromHeaders(headers: Readonly<Record<string, string>>): KeelContextInit {
-  const parent = parseTraceparent(headers[HEADER_TRACEPARENT]);
-  return {
-    requestId: headers[HEADER_REQUEST_ID] || undefined,
-    traceId: parent?.traceId ?? newTraceId(),
-    spanId: newSpanId(),
-    traceFlags: parent?.traceFlags ?? '01',
-  };
+  return incomingTraceContext(headers[TRACEPARENT_HEADER], headers[REQUEST_ID_HEADER]);
 }

@@ -7,8 +7,6 @@ export const MESSAGING_METRICS = Symbol('keel.messaging.metrics');
 export const MESSAGE_SERIALIZER = Symbol('keel.messaging.serializer');
 export const DEDUPE_STORE = Symbol('keel.messaging.dedupe-store');
 
-export const HEADER_REQUEST_ID = 'x-request-id';
-export const HEADER_TRACEPARENT = 'traceparent';
 export const HEADER_MESSAGE_ID = 'x-message-id';
 
 export const DEFAULTS = {

@@ -16,6 +16,7 @@ interface Seen {
   requestId?: string;
   traceId?: string;
   spanId?: string;
+  parentSpanId?: string;
 }
 
 describe('@keel/messaging round trip on real Kafka (integration)', () => {
@@ -41,6 +42,7 @@ describe('@keel/messaging round trip on real Kafka (integration)', () => {
           requestId: c?.requestId,
           traceId: c?.traceId,
           spanId: c?.spanId,
+          parentSpanId: c?.parentSpanId,
         });
       }
     }
@@ -65,12 +67,12 @@ describe('@keel/messaging round trip on real Kafka (integration)', () => {
     expect(seen.ctx.headers['x-custom']).toBe('yes');
     expect(seen.ctx.headers['x-request-id']).toBe('req-42');
     expect(seen.ctx.signal.aborted).toBe(false);
-    // trace continues: same trace id, producer's child span in the header, a new span in the handler
+    // trace continues: same trace id, the producer's span as parent, a new span in the handler
     expect(seen.traceId).toBe(traceId);
     expect(seen.requestId).toBe('req-42');
-    const headerSpan = seen.ctx.headers.traceparent.split('-')[2];
-    expect(headerSpan).not.toBe(parentSpan);
-    expect(seen.spanId).not.toBe(headerSpan);
+    expect(seen.ctx.headers.traceparent).toBe(`00-${traceId}-${parentSpan}-01`);
+    expect(seen.parentSpanId).toBe(parentSpan);
+    expect(seen.spanId).not.toBe(parentSpan);
     expect(seen.spanId).toMatch(/^[0-9a-f]{16}$/);
 
     const r = ctx.registry;
