@@ -21,6 +21,7 @@ export {
   assignContext,
   getContext,
   getContextSlot,
+  runInNewSpan,
   runWithContext,
   setContextSlot,
   type KeelContext,
@@ -34,6 +35,7 @@ export {
   type TraceParent,
 } from './traceparent';
 export {
+  incomingTrace,
   incomingTraceContext,
   MAX_REQUEST_ID_LENGTH,
   outgoingTraceparent,

@@ -3,6 +3,7 @@ import {
   assignContext,
   getContext,
   getContextSlot,
+  runInNewSpan,
   runWithContext,
   setContextSlot,
 } from './keel-context';
@@ -67,5 +68,43 @@ describe('keel context', () => {
       });
     const results = await Promise.all([run('a', 15), run('b', 1), run('c', 8)]);
     expect(results).toEqual(['a/a', 'b/b', 'c/c']);
+  });
+
+  describe('runInNewSpan', () => {
+    const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const SPAN = '00f067aa0ba902b7';
+
+    it('starts a new trace outside a context, with ids made once and kept', () => {
+      runInNewSpan({ requestId: 'r1' }, () => {
+        const first = { ...getContext() };
+        expect(first).toMatchObject({ requestId: 'r1', traceFlags: '01', fields: {} });
+        expect(first.traceId).toMatch(/^[0-9a-f]{32}$/);
+        expect(first.spanId).toMatch(/^[0-9a-f]{16}$/);
+        expect(first.parentSpanId).toBeUndefined();
+        expect(getContext()).toEqual(first);
+        expect(JSON.parse(JSON.stringify(getContext()))).toEqual(first);
+      });
+    });
+
+    it("continues the given trace under the given parent, or the enclosing span's", () => {
+      runInNewSpan({ traceId: TRACE, parentSpanId: SPAN, traceFlags: '00' }, () => {
+        const outer = getContext()!;
+        expect(outer).toMatchObject({ traceId: TRACE, parentSpanId: SPAN, traceFlags: '00' });
+        expect(outer.spanId).not.toBe(SPAN);
+        runInNewSpan({}, () => {
+          const inner = getContext()!;
+          expect(inner).toMatchObject({ traceId: TRACE, parentSpanId: outer.spanId });
+          expect(inner.spanId).not.toBe(outer.spanId);
+        });
+      });
+    });
+
+    it('gives a nested plain context the same span, made on the way in', () => {
+      runInNewSpan({}, () => {
+        const spanInside = runWithContext({ fields: { a: 1 } }, () => getContext()!.spanId);
+        expect(spanInside).toMatch(/^[0-9a-f]{16}$/);
+        expect(getContext()!.spanId).toBe(spanInside);
+      });
+    });
   });
 });

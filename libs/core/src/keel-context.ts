@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { newSpanId, newTraceId } from './traceparent';
 
 /** What every Keel lib can know about the current request or message. */
 export interface KeelContext {
@@ -25,12 +26,16 @@ class Store implements KeelContext {
   declare traceFlags?: string;
   fields: Record<string, unknown>;
   #slots: Map<symbol, unknown> | undefined;
+  // a new span whose ids are made when first read (see runInNewSpan)
+  #mint = false;
 
-  constructor(parent: Store | undefined, init: KeelContextInit) {
+  constructor(parent: Store | undefined, init: KeelContextInit, newSpan = false) {
     const requestId = init.requestId ?? parent?.requestId;
     const traceId = init.traceId ?? parent?.traceId;
-    const spanId = init.spanId ?? parent?.spanId;
-    const parentSpanId = init.parentSpanId ?? parent?.parentSpanId;
+    const spanId = newSpan ? undefined : (init.spanId ?? parent?.spanId);
+    const parentSpanId = newSpan
+      ? (init.parentSpanId ?? parent?.spanId)
+      : (init.parentSpanId ?? parent?.parentSpanId);
     const traceFlags = init.traceFlags ?? parent?.traceFlags;
     if (requestId !== undefined) this.requestId = requestId;
     if (traceId !== undefined) this.traceId = traceId;
@@ -40,6 +45,18 @@ class Store implements KeelContext {
     this.fields = { ...parent?.fields, ...init.fields };
     const slots = parent ? parent.#slots : undefined;
     if (slots) this.#slots = new Map(slots);
+    if (newSpan) this.#mint = true;
+  }
+
+  /** Makes a new span's ids, once; every public read of the store goes through here. */
+  ready(): this {
+    if (this.#mint) {
+      this.#mint = false;
+      this.traceId ??= newTraceId();
+      this.spanId = newSpanId();
+      this.traceFlags ??= '01';
+    }
+    return this;
   }
 
   getSlot(slot: symbol): unknown {
@@ -58,12 +75,22 @@ const storage = new AsyncLocalStorage<Store>();
  * enclosing one (ids, fields and slots), so inner changes never leak out.
  */
 export function runWithContext<R>(init: KeelContextInit, fn: () => R): R {
-  return storage.run(new Store(storage.getStore(), init), fn);
+  return storage.run(new Store(storage.getStore()?.ready(), init), fn);
+}
+
+/**
+ * Runs `fn` in a new span: like runWithContext, plus a new `spanId` whose parent is the enclosing
+ * span (or `init.parentSpanId`), in the enclosing trace (or `init.traceId`, else a new trace).
+ * The ids are made when the context is first read, so work that never logs or calls out (most
+ * Kafka messages of a busy consumer) does not pay for random ids.
+ */
+export function runInNewSpan<R>(init: KeelContextInit, fn: () => R): R {
+  return storage.run(new Store(storage.getStore()?.ready(), init, true), fn);
 }
 
 /** The current context, or `undefined` outside one. */
 export function getContext(): Readonly<KeelContext> | undefined {
-  return storage.getStore();
+  return storage.getStore()?.ready();
 }
 
 /** Adds fields to the current context; does nothing outside one. Returns whether it applied. */

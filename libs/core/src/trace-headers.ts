@@ -35,25 +35,36 @@ export interface IncomingTraceContext extends KeelContextInit {
 }
 
 /**
- * The caller's trace continues in a new span whose parent is the caller's span; an invalid or
- * missing `traceparent` starts a new trace. The request id is kept only if sane (undefined
- * otherwise: the caller decides whether to make one up).
+ * What the header values say, for runInNewSpan: the caller's trace, with the caller's span as
+ * parent, when the `traceparent` is valid; the request id when sane (see sanitizeRequestId).
+ */
+export function incomingTrace(traceparent: unknown, requestId: unknown): KeelContextInit {
+  const parent = parseTraceparent(traceparent);
+  const id = requestId === undefined ? undefined : sanitizeRequestId(requestId);
+  if (parent === null) return { requestId: id };
+  return {
+    requestId: id,
+    traceId: parent.traceId,
+    traceFlags: parent.traceFlags,
+    parentSpanId: parent.spanId,
+  };
+}
+
+/**
+ * incomingTrace with the new span's ids made now: the caller's trace continues in a new span;
+ * an invalid or missing `traceparent` starts a new trace. The request id is undefined unless
+ * sane (the caller decides whether to make one up).
  */
 export function incomingTraceContext(
   traceparent: unknown,
   requestId: unknown,
 ): IncomingTraceContext {
-  const parent = parseTraceparent(traceparent);
-  const id = requestId === undefined ? undefined : sanitizeRequestId(requestId);
-  if (parent === null) {
-    return { requestId: id, traceId: newTraceId(), spanId: newSpanId(), traceFlags: '01' };
-  }
+  const t = incomingTrace(traceparent, requestId);
   return {
-    requestId: id,
-    traceId: parent.traceId,
+    ...t,
+    traceId: t.traceId ?? newTraceId(),
     spanId: newSpanId(),
-    traceFlags: parent.traceFlags,
-    parentSpanId: parent.spanId,
+    traceFlags: t.traceFlags ?? '01',
   };
 }
 

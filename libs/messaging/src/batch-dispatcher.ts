@@ -1,4 +1,4 @@
-import { newSpanId, newTraceId, runWithContext } from '@keel/core';
+import { runInNewSpan } from '@keel/core';
 import type { EachBatchPayload } from 'kafkajs';
 import type { KafkaBatchContext } from './message-context';
 import type { MessageDispatcher, Prepared } from './message-dispatcher';
@@ -45,8 +45,7 @@ export async function dispatchBatch(
     };
     const started = performance.now();
     try {
-      const init = { traceId: newTraceId(), spanId: newSpanId(), traceFlags: '01' };
-      await runWithContext(init, () =>
+      await runInNewSpan({}, () =>
         def.invoke(
           items.map((i) => i.payload),
           ctx,

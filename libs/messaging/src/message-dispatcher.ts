@@ -1,4 +1,4 @@
-import { runWithContext } from '@keel/core';
+import { runInNewSpan } from '@keel/core';
 import type { KafkaMessage } from 'kafkajs';
 import type { DedupeStore } from './dedupe-store';
 import { DLT_HEADERS, parseRetryTopic } from './dead-letter';
@@ -74,7 +74,7 @@ export class MessageDispatcher {
     const started = performance.now();
     let out: unknown;
     try {
-      out = runWithContext(contextFromHeaders(p.ctx.headers), () =>
+      out = runInNewSpan(contextFromHeaders(p.ctx.headers), () =>
         this.def.invoke(p.payload, p.ctx),
       );
     } catch (err) {
@@ -224,7 +224,7 @@ export class MessageDispatcher {
     const ctx = first === p.ctx.attempt ? p.ctx : { ...p.ctx, attempt: first };
     const started = performance.now();
     try {
-      await runWithContext(contextFromHeaders(ctx.headers), () => this.def.invoke(p.payload, ctx));
+      await runInNewSpan(contextFromHeaders(ctx.headers), () => this.def.invoke(p.payload, ctx));
     } catch (err) {
       return this.failed(p, d, err, first, started);
     }

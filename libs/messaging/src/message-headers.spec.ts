@@ -1,4 +1,4 @@
-import { parseTraceparent } from '@keel/core';
+import { getContext, parseTraceparent, runInNewSpan } from '@keel/core';
 import { contextFromHeaders, contextHeaders, headersToRecord } from './message-headers';
 
 describe('message headers', () => {
@@ -37,18 +37,20 @@ describe('message headers', () => {
   it('restores the context from headers in a new span, or starts a trace', () => {
     const tp = `00-${'c'.repeat(32)}-${'d'.repeat(16)}-00`;
     const init = contextFromHeaders({ traceparent: tp, 'x-request-id': 'r2' });
-    expect(init).toMatchObject({
+    const ctx = runInNewSpan(init, () => getContext());
+    expect(ctx).toMatchObject({
       requestId: 'r2',
       traceId: 'c'.repeat(32),
       parentSpanId: 'd'.repeat(16),
       traceFlags: '00',
     });
-    expect(init.spanId).toMatch(/^[0-9a-f]{16}$/);
-    expect(init.spanId).not.toBe('d'.repeat(16));
-    const fresh = contextFromHeaders({ traceparent: 'garbage' });
-    expect(fresh.requestId).toBeUndefined();
-    expect(fresh.parentSpanId).toBeUndefined();
-    expect(fresh.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(ctx?.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(ctx?.spanId).not.toBe('d'.repeat(16));
+    const fresh = runInNewSpan(contextFromHeaders({ traceparent: 'garbage' }), () => getContext());
+    expect(fresh?.requestId).toBeUndefined();
+    expect(fresh?.parentSpanId).toBeUndefined();
+    expect(fresh?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(fresh?.traceFlags).toBe('01');
     // a request id that would put a card number or a broken line into every log line is dropped
     expect(contextFromHeaders({ 'x-request-id': '4111111111111111' }).requestId).toBeUndefined();
     expect(contextFromHeaders({ 'x-request-id': 'a\nb' }).requestId).toBeUndefined();

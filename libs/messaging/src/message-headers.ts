@@ -1,5 +1,5 @@
 import {
-  incomingTraceContext,
+  incomingTrace,
   outgoingTraceparent,
   REQUEST_ID_HEADER,
   TRACEPARENT_HEADER,
@@ -38,9 +38,9 @@ export function contextHeaders(ctx: Readonly<KeelContext> | undefined): Record<s
 }
 
 /**
- * The context a consumed message runs in: its trace continues in a new span, the producer's
- * span as parent; a request id is kept only if sane (see core's sanitizeRequestId).
+ * What a consumed message's context starts from (run it with core's runInNewSpan): its trace,
+ * with the producer's span as parent; a request id only if sane (see core's sanitizeRequestId).
  */
 export function contextFromHeaders(headers: Readonly<Record<string, string>>): KeelContextInit {
-  return incomingTraceContext(headers[TRACEPARENT_HEADER], headers[REQUEST_ID_HEADER]);
+  return incomingTrace(headers[TRACEPARENT_HEADER], headers[REQUEST_ID_HEADER]);
 }
