@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { getContext } from '@keel/core';
 import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
@@ -25,6 +25,7 @@ export interface OutgoingMessage extends SendOptions {
  */
 @Injectable()
 export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('KafkaProducer');
   private producer: Producer;
   private connected: Promise<void> | undefined;
 
@@ -36,8 +37,11 @@ export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
     this.producer = this.newProducer();
   }
 
+  /** Connects at start-up; when Kafka is not reachable yet the app still boots and the first send connects. */
   async onModuleInit(): Promise<void> {
-    await this.connect();
+    await this.connect().catch((err: unknown) => {
+      this.logger.warn(`Kafka not reachable at start-up (${(err as Error).message}); sends retry`);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -113,4 +113,41 @@ describe('ListenerContainer restarts', () => {
     expect(k.connects()).toBe(1);
     expect(c.status()).toMatchObject({ state: 'restarting', restarts: 1 });
   });
+
+  it('boots with Kafka down: shows failed and retries provisioning and start with backoff', async () => {
+    const k = fakeKafka([1]);
+    const c = container(k.kafka);
+    let prepares = 0;
+    const prepare = (): Promise<void> =>
+      ++prepares === 1 ? Promise.reject(new Error('no brokers')) : Promise.resolve();
+
+    await c.launch(prepare); // resolves: the app is not held up
+    expect(c.status()).toMatchObject({ state: 'failed', lastError: 'Error: no brokers' });
+    expect(k.connects()).toBe(0);
+
+    jest.advanceTimersByTime(100); // provisioning now works, the consumer's connect does not
+    await flush();
+    expect(prepares).toBe(2);
+    expect(k.connects()).toBe(1);
+    expect(c.status()).toMatchObject({ state: 'failed', lastError: 'Error: broker unreachable' });
+
+    jest.advanceTimersByTime(200);
+    await flush();
+    expect(prepares).toBe(3);
+    expect(k.connects()).toBe(2);
+    k.emit('join');
+    expect(c.status().state).toBe('running');
+    await c.stop();
+  });
+
+  it('stops retrying once stopped', async () => {
+    const k = fakeKafka([]);
+    const c = container(k.kafka);
+    await c.launch(() => Promise.reject(new Error('no brokers')));
+    await c.stop();
+    jest.advanceTimersByTime(5_000);
+    await flush();
+    expect(k.connects()).toBe(0);
+    expect(c.status().state).toBe('stopped');
+  });
 });

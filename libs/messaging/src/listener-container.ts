@@ -29,6 +29,8 @@ export class ListenerContainer {
   private lastError: string | undefined;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  // what has to be in place before each start (topic provisioning), retried with it
+  private prepare: () => Promise<void> = () => Promise.resolve();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
 
@@ -54,6 +56,23 @@ export class ListenerContainer {
       lastError: this.lastError,
       since: this.since,
     };
+  }
+
+  /**
+   * Prepares and starts the consumer. When Kafka cannot be reached the app still boots: the
+   * listener shows `failed` (with the error) and keeps retrying with the restart backoff.
+   */
+  async launch(prepare: () => Promise<void>): Promise<void> {
+    this.prepare = prepare;
+    try {
+      await prepare();
+      await this.start();
+    } catch (err) {
+      this.lastError = describeError(err);
+      if (this.stopping) return;
+      this.setState('failed');
+      this.scheduleRestart(this.consumer);
+    }
   }
 
   async start(): Promise<void> {
@@ -178,7 +197,7 @@ export class ListenerContainer {
   }
 
   private onCrash(consumer: Consumer, error: Error, kafkajsRestarts: boolean): void {
-    this.lastError = `${error.name}: ${error.message}`;
+    this.lastError = describeError(error);
     if (this.stopping || this.consumer !== consumer) return;
     this.restarts++;
     this.setState('restarting');
@@ -187,19 +206,22 @@ export class ListenerContainer {
     this.scheduleRestart(consumer);
   }
 
-  private scheduleRestart(old: Consumer): void {
+  private scheduleRestart(old: Consumer | undefined): void {
     const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.failures++);
-    this.logger.error(`Consumer crashed (${this.lastError}); restarting in ${delay} ms`);
+    const what = this.state === 'failed' ? 'Consumer could not start' : 'Consumer crashed';
+    this.logger.error(`${what} (${this.lastError}); retrying in ${delay} ms`);
     this.restartTimer = setTimeout(() => {
-      void old.disconnect().catch(() => undefined);
-      this.start().catch((err: unknown) => {
-        this.lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        if (this.stopping || !this.consumer) return;
-        // the restart itself failed (broker unreachable, say): shown as failed until a later
-        // attempt joins the group
-        this.setState('failed');
-        this.scheduleRestart(this.consumer);
-      });
+      void old?.disconnect().catch(() => undefined);
+      this.prepare()
+        .then(() => this.start())
+        .catch((err: unknown) => {
+          this.lastError = describeError(err);
+          if (this.stopping) return;
+          // the restart itself failed (broker unreachable, say): shown as failed until a later
+          // attempt joins the group
+          this.setState('failed');
+          this.scheduleRestart(this.consumer);
+        });
     }, delay);
   }
 
@@ -208,4 +230,8 @@ export class ListenerContainer {
     this.state = state;
     this.since = new Date();
   }
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

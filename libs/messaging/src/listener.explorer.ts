@@ -73,9 +73,15 @@ export class ListenerExplorer
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await new TopicProvisioner(this.kafka, this.options.replicationFactor).ensure(
-      this.topicsToCreate(),
-    );
+    const provisioner = new TopicProvisioner(this.kafka, this.options.replicationFactor);
+    const topics = this.topicsToCreate();
+    // one provisioning at a time for every listener, tried again after a failure
+    let provisioned: Promise<void> | undefined;
+    const prepare = (): Promise<void> =>
+      (provisioned ??= provisioner.ensure(topics).catch((err: unknown) => {
+        provisioned = undefined;
+        throw err;
+      }));
     for (const def of this.definitions) {
       const router = new FailureRouter(def, this.producer, this.metrics);
       const dispatcher = new MessageDispatcher(
@@ -98,8 +104,9 @@ export class ListenerExplorer
       );
       this.status.register(def.groupId, () => container.status());
       this.containers.push(container);
-      await container.start();
     }
+    // side by side: with the broker down, boot waits for one round of kafkajs retries, not one each
+    await Promise.all(this.containers.map((c) => c.launch(prepare)));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
