@@ -2,10 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { HealthModule } from '@keel/health';
 import { LockModule } from '@keel/lock';
 import { LoggingModule } from '@keel/logging';
+import { MessagingModule } from '@keel/messaging';
 import { MetricsModule } from '@keel/metrics';
 import { loadPaymentsConfig, PAYMENTS_CONFIG, PaymentsConfig } from './config/payments.config';
 import { MariadbHealth } from './health/mariadb.health';
 import { PaymentsHealthModule } from './health/payments-health.module';
+import { PaymentsModule } from './payments/payments.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +25,11 @@ export class AppModule {
         LoggingModule.forRoot({ service: 'payments', pretty: config.prettyLogs }),
         MetricsModule.forRoot({ service: 'payments' }),
         LockModule.forRoot({ redis: config.redisUrl }),
+        MessagingModule.forRoot({
+          brokers: config.kafkaBrokers,
+          clientId: 'keel-payments',
+          idempotency: { redis: config.redisUrl },
+        }),
         HealthModule.forRootAsync({
           imports: [PaymentsHealthModule],
           inject: [MariadbHealth],
@@ -34,6 +41,7 @@ export class AppModule {
             drainMs: config.drainMs,
           }),
         }),
+        PaymentsModule,
       ],
     };
   }

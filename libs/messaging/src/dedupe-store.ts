@@ -18,6 +18,8 @@ export class DedupeStore {
         typeof connection === 'string'
           ? new Redis(connection, { lazyConnect: true })
           : new Redis({ lazyConnect: true, ...connection });
+      // a failing call rejects on its own; an unheard 'error' event would only add noise
+      this.redis.on('error', () => undefined);
       this.owned = true;
     }
   }
@@ -32,7 +34,10 @@ export class DedupeStore {
   }
 
   async close(): Promise<void> {
-    if (this.owned) await this.redis.quit().catch(() => this.redis.disconnect());
+    if (!this.owned) return;
+    // QUIT on a client that is not connected would connect (or wait for a dead server) first
+    if (this.redis.status !== 'ready') return this.redis.disconnect();
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   private key(scope: string, id: string): string {

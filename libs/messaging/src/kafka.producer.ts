@@ -37,9 +37,12 @@ export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
     this.producer = this.newProducer();
   }
 
-  /** Connects at start-up; when Kafka is not reachable yet the app still boots and the first send connects. */
-  async onModuleInit(): Promise<void> {
-    await this.connect().catch((err: unknown) => {
+  /**
+   * Starts connecting without holding up the boot: the first send waits for the connection, and
+   * when Kafka is not reachable yet, sends connect again.
+   */
+  onModuleInit(): void {
+    this.connect().catch((err: unknown) => {
       this.logger.warn(`Kafka not reachable at start-up (${(err as Error).message}); sends retry`);
     });
   }

@@ -42,6 +42,7 @@ export class ListenerExplorer
 {
   private readonly containers: ListenerContainer[] = [];
   private readonly definitions: ListenerDefinition[] = [];
+  private readonly provisioner: TopicProvisioner;
 
   constructor(
     private readonly discovery: HandlerDiscoveryService,
@@ -52,7 +53,9 @@ export class ListenerExplorer
     @Inject(MESSAGE_SERIALIZER) private readonly serializer: MessageSerializer,
     @Inject(MESSAGING_METRICS) private readonly metrics: MessagingMetrics,
     @Optional() @Inject(DEDUPE_STORE) private readonly dedupe: DedupeStore | null,
-  ) {}
+  ) {
+    this.provisioner = new TopicProvisioner(kafka, options.replicationFactor);
+  }
 
   onModuleInit(): void {
     const groups = new Map<string, string>();
@@ -73,7 +76,7 @@ export class ListenerExplorer
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const provisioner = new TopicProvisioner(this.kafka, this.options.replicationFactor);
+    const provisioner = this.provisioner;
     const topics = this.topicsToCreate();
     // one provisioning at a time for every listener, tried again after a failure
     let provisioned: Promise<void> | undefined;
@@ -110,6 +113,7 @@ export class ListenerExplorer
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.provisioner.close();
     await Promise.all(this.containers.map((c) => c.stop()));
   }
 

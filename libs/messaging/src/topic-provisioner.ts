@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 /** Creates retry and dead-letter topics that are missing, with the main topic's partitions. */
 export class TopicProvisioner {
   private readonly logger = new Logger('KafkaTopics');
   private readonly known = new Set<string>();
+  private readonly admins = new Set<Admin>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -16,8 +17,9 @@ export class TopicProvisioner {
     const wanted = [...topics.keys()].filter((t) => !this.known.has(t));
     if (wanted.length === 0) return;
     const admin = this.kafka.admin();
-    await admin.connect();
+    this.admins.add(admin);
     try {
+      await admin.connect();
       const existing = new Set(await admin.listTopics());
       const missing = wanted.filter((t) => !existing.has(t));
       const sources = [...new Set(missing.map((t) => topics.get(t) as string))].filter((s) =>
@@ -41,7 +43,13 @@ export class TopicProvisioner {
       }
       for (const t of wanted) this.known.add(t);
     } finally {
+      this.admins.delete(admin);
       await admin.disconnect();
     }
+  }
+
+  /** Ends any provisioning still trying to reach the broker (at shutdown). */
+  async close(): Promise<void> {
+    await Promise.all([...this.admins].map((a) => a.disconnect().catch(() => undefined)));
   }
 }
