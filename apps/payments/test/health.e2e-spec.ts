@@ -8,16 +8,7 @@ import { PaymentsConfig } from '../src/config/payments.config';
 import { freePort } from '../../../test/support/free-port';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { stackEnv } from '../../../test/support/stack-env';
-
-const realStack: PaymentsConfig = {
-  port: 0,
-  redisUrl: stackEnv.redisUrl,
-  kafkaBrokers: stackEnv.kafkaBrokers,
-  mariadbUrl: stackEnv.mariadbUrl,
-  healthTimeoutMs: 2000,
-  drainMs: 0,
-  prettyLogs: false,
-};
+import { realStack } from './support/real-stack';
 
 interface Outage {
   config: PaymentsConfig;

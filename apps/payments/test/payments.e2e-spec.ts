@@ -6,18 +6,8 @@ import { MessagingStatus } from '@keel/messaging';
 import { createPool, type Pool } from 'mysql2/promise';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
-import type { PaymentsConfig } from '../src/config/payments.config';
 import { stackEnv, uniqueName } from '../../../test/support/stack-env';
-
-const config: PaymentsConfig = {
-  port: 0,
-  redisUrl: stackEnv.redisUrl,
-  kafkaBrokers: stackEnv.kafkaBrokers,
-  mariadbUrl: stackEnv.mariadbUrl,
-  healthTimeoutMs: 2000,
-  drainMs: 0,
-  prettyLogs: false,
-};
+import { realStack } from './support/real-stack';
 
 interface LedgerRow {
   event_id: string;
@@ -35,7 +25,7 @@ describe('payments capture end to end (e2e, real Redis, Kafka, MariaDB)', () => 
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot(config)],
+      imports: [AppModule.forRoot(realStack)],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();

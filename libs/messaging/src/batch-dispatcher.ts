@@ -60,7 +60,7 @@ export async function dispatchBatch(
       if (signal.aborted) return;
       items = items.filter((i) => BigInt(i.ctx.offset) > resolved);
       if (!def.policy.shouldRetry(err, attempt)) {
-        for (const item of items) await router.exhausted(item.record, err, attempt);
+        for (const item of items) await router.exhausted(item, err, attempt);
         break;
       }
       metrics.retried(batch.topic, def.groupId);

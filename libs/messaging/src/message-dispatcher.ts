@@ -25,11 +25,10 @@ export interface Delivery {
   heartbeat: () => Promise<void>;
 }
 
-/** Decoded message with everything the handler and the failure path need. */
-export interface Prepared {
+/** Decoded message with everything the handler and the failure path need (it is its own record). */
+export interface Prepared extends FailedRecord {
   payload: unknown;
   ctx: KafkaMessageContext;
-  record: FailedRecord;
   id: string | undefined;
 }
 
@@ -90,7 +89,7 @@ export class MessageDispatcher {
   }
 
   private succeeded(p: Prepared, started: number): DispatchResult | Promise<DispatchResult> {
-    const series = this.seriesFor(p.record.originalTopic);
+    const series = this.seriesFor(p.originalTopic);
     series.handlerSeconds.observe((performance.now() - started) / 1000);
     if (p.id) {
       return this.markHandled(p).then(() => {
@@ -118,18 +117,18 @@ export class MessageDispatcher {
   ): Promise<DispatchResult> {
     const { policy, groupId } = this.def;
     const seconds = (performance.now() - started) / 1000;
-    this.seriesFor(p.record.originalTopic).handlerSeconds.observe(seconds);
+    this.seriesFor(p.originalTopic).handlerSeconds.observe(seconds);
     // Shutdown or rebalance interrupted it: leave the offset so the message is redelivered.
     if (d.signal.aborted) return ABORT;
     if (!policy.shouldRetry(err, attempt)) {
-      await this.router.exhausted(p.record, err, attempt);
+      await this.router.exhausted(p, err, attempt);
       return DONE;
     }
     if (policy.nonBlocking) {
-      await this.router.toRetryTopic(p.record, err, attempt);
+      await this.router.toRetryTopic(p, err, attempt);
       return DONE;
     }
-    this.metrics.retried(p.record.originalTopic, groupId);
+    this.metrics.retried(p.originalTopic, groupId);
     if (!(await sleep(policy.delayMs(attempt), d.signal))) return ABORT;
     await d.heartbeat().catch(() => undefined);
     return this.run(p, d, attempt + 1);
@@ -138,21 +137,19 @@ export class MessageDispatcher {
   /** Decodes and validates; an invalid record goes to the DLT and yields undefined. */
   async prepare(
     d: Delivery,
-    headers: Record<string, string>,
+    headers: Readonly<Record<string, string>>,
     originalTopic: string,
     attempt: number,
   ): Promise<Prepared | undefined> {
-    const { message } = d;
-    const record: FailedRecord = { topic: d.topic, originalTopic, partition: d.partition, message };
     let payload: unknown;
     try {
-      payload = this.serializer.deserialize(message.value);
+      payload = this.serializer.deserialize(d.message.value);
       if (this.def.validate) payload = await this.def.validate(payload);
     } catch (err) {
-      await this.router.exhausted(record, err, attempt);
+      await this.router.exhausted(failedRecord(d, originalTopic), err, attempt);
       return undefined;
     }
-    return this.prepared(d, headers, record, payload, attempt);
+    return this.prepared(d, headers, originalTopic, payload, attempt);
   }
 
   /**
@@ -161,31 +158,29 @@ export class MessageDispatcher {
    */
   prepareRecord(
     d: Delivery,
-    headers: Record<string, string>,
+    headers: Readonly<Record<string, string>>,
     originalTopic: string,
     attempt: number,
   ): Prepared | undefined | Promise<Prepared | undefined> {
     if (this.def.validate) return this.prepare(d, headers, originalTopic, attempt);
-    const { message } = d;
-    const record: FailedRecord = { topic: d.topic, originalTopic, partition: d.partition, message };
     let payload: unknown;
     try {
-      payload = this.serializer.deserialize(message.value);
+      payload = this.serializer.deserialize(d.message.value);
     } catch (err) {
+      const record = failedRecord(d, originalTopic);
       return this.router.exhausted(record, err, attempt).then(() => undefined);
     }
-    return this.prepared(d, headers, record, payload, attempt);
+    return this.prepared(d, headers, originalTopic, payload, attempt);
   }
 
   private prepared(
     d: Delivery,
-    headers: Record<string, string>,
-    record: FailedRecord,
+    headers: Readonly<Record<string, string>>,
+    originalTopic: string,
     payload: unknown,
     attempt: number,
   ): Prepared {
     const { message } = d;
-    const originalTopic = record.originalTopic;
     const ctx: KafkaMessageContext = {
       topic: d.topic,
       originalTopic,
@@ -204,12 +199,20 @@ export class MessageDispatcher {
         ? idem.key(payload, headers)
         : headers[idem.header]
       : undefined;
-    return { payload, ctx, record, id: id || undefined };
+    return {
+      topic: d.topic,
+      originalTopic,
+      partition: d.partition,
+      message,
+      payload,
+      ctx,
+      id: id || undefined,
+    };
   }
 
   async isDuplicate(p: Prepared): Promise<boolean> {
     if (!p.id || !this.dedupe || !(await this.dedupe.seen(this.def.groupId, p.id))) return false;
-    this.metrics.consumedMessage(p.record.originalTopic, this.def.groupId, 'duplicate');
+    this.metrics.consumedMessage(p.originalTopic, this.def.groupId, 'duplicate');
     return true;
   }
 
@@ -238,4 +241,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as { then?: unknown }).then === 'function'
   );
+}
+
+function failedRecord(d: Delivery, originalTopic: string): FailedRecord {
+  return { topic: d.topic, originalTopic, partition: d.partition, message: d.message };
 }
