@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import type { Kafka } from 'kafkajs';
 import { ListenerContainer } from './listener-container';
@@ -64,6 +65,13 @@ async function flush(): Promise<void> {
 }
 
 describe('ListenerContainer restarts', () => {
+  // the container logs each failed start; the assertions below are what matters here
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  afterAll(() => {
+    Logger.overrideLogger(new ConsoleLogger());
+  });
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
