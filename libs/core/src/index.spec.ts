@@ -16,7 +16,6 @@ describe('@keel/core public API', () => {
         'KeelMethodRegistry',
         'KeyResolutionError',
         'KeyTemplateError',
-        'MAX_REQUEST_ID_LENGTH',
         'REQUEST_ID_HEADER',
         'TRACEPARENT_HEADER',
         'assignContext',

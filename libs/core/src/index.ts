@@ -37,7 +37,6 @@ export {
 export {
   incomingTrace,
   incomingTraceContext,
-  MAX_REQUEST_ID_LENGTH,
   outgoingTraceparent,
   REQUEST_ID_HEADER,
   sanitizeRequestId,

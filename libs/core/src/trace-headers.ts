@@ -7,7 +7,7 @@ import { formatTraceparent, newSpanId, newTraceId, parseTraceparent } from './tr
 
 export const TRACEPARENT_HEADER = 'traceparent';
 export const REQUEST_ID_HEADER = 'x-request-id';
-export const MAX_REQUEST_ID_LENGTH = 128;
+const MAX_REQUEST_ID_LENGTH = 128;
 
 // Letters, digits and the punctuation of UUIDs, ULIDs and base64: nothing that can break a log
 // line or a header (no spaces, quotes, control characters).

@@ -135,7 +135,7 @@ export class MessageDispatcher {
   }
 
   /** Decodes and validates; an invalid record goes to the DLT and yields undefined. */
-  async prepare(
+  private async prepare(
     d: Delivery,
     headers: Readonly<Record<string, string>>,
     originalTopic: string,
