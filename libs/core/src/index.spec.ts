@@ -39,6 +39,7 @@ describe('@keel/core public API', () => {
         'parseTraceparent',
         'registerFastMetric',
         'runInNewSpan',
+        'runInRootSpan',
         'runWithContext',
         'sanitizeRequestId',
         'setContextSlot',

@@ -22,6 +22,7 @@ export {
   getContext,
   getContextSlot,
   runInNewSpan,
+  runInRootSpan,
   runWithContext,
   setContextSlot,
   type KeelContext,

@@ -4,6 +4,7 @@ import {
   getContext,
   getContextSlot,
   runInNewSpan,
+  runInRootSpan,
   runWithContext,
   setContextSlot,
 } from './keel-context';
@@ -105,6 +106,30 @@ describe('keel context', () => {
         expect(spanInside).toMatch(/^[0-9a-f]{16}$/);
         expect(getContext()!.spanId).toBe(spanInside);
       });
+    });
+  });
+
+  describe('runInRootSpan', () => {
+    it('takes nothing from the enclosing context, only from init', () => {
+      runWithContext({ requestId: 'outer', traceId: 'a'.repeat(32), fields: { a: 1 } }, () => {
+        runInRootSpan({ parentSpanId: '00f067aa0ba902b7' }, () => {
+          const ctx = { ...getContext() };
+          expect(ctx).toMatchObject({ parentSpanId: '00f067aa0ba902b7', fields: {} });
+          expect(ctx.requestId).toBeUndefined();
+          expect(ctx.traceId).toMatch(/^[0-9a-f]{32}$/);
+          expect(ctx.traceId).not.toBe('a'.repeat(32));
+          expect(ctx.spanId).toMatch(/^[0-9a-f]{16}$/);
+          assignContext({ b: 2 });
+        });
+        expect(getContext()).toMatchObject({ requestId: 'outer', fields: { a: 1 } });
+        expect(getContext()!.fields).not.toHaveProperty('b');
+      });
+    });
+
+    it('gives each run its own fields object', () => {
+      const first = runInRootSpan({}, () => getContext()!.fields);
+      const second = runInRootSpan({}, () => getContext()!.fields);
+      expect(first).not.toBe(second);
     });
   });
 });

@@ -42,7 +42,7 @@ class Store implements KeelContext {
     if (spanId !== undefined) this.spanId = spanId;
     if (parentSpanId !== undefined) this.parentSpanId = parentSpanId;
     if (traceFlags !== undefined) this.traceFlags = traceFlags;
-    this.fields = { ...parent?.fields, ...init.fields };
+    this.fields = parent || init.fields ? { ...parent?.fields, ...init.fields } : {};
     const slots = parent ? parent.#slots : undefined;
     if (slots) this.#slots = new Map(slots);
     if (newSpan) this.#mint = true;
@@ -86,6 +86,15 @@ export function runWithContext<R>(init: KeelContextInit, fn: () => R): R {
  */
 export function runInNewSpan<R>(init: KeelContextInit, fn: () => R): R {
   return storage.run(new Store(storage.getStore()?.ready(), init, true), fn);
+}
+
+/**
+ * runInNewSpan for work that arrives from outside (a consumed message): the span starts from
+ * `init` alone (its remote parent, trace and request id), never from the enclosing context,
+ * which is only whatever the consumer loop happens to run in.
+ */
+export function runInRootSpan<R>(init: KeelContextInit, fn: () => R): R {
+  return storage.run(new Store(undefined, init, true), fn);
 }
 
 /** The current context, or `undefined` outside one. */

@@ -1,4 +1,4 @@
-import { runInNewSpan } from '@keel/core';
+import { runInRootSpan } from '@keel/core';
 import type { EachBatchPayload } from 'kafkajs';
 import type { KafkaBatchContext } from './message-context';
 import type { MessageDispatcher, Prepared } from './message-dispatcher';
@@ -45,7 +45,7 @@ export async function dispatchBatch(
     };
     const started = performance.now();
     try {
-      await runInNewSpan({}, () =>
+      await runInRootSpan({}, () =>
         def.invoke(
           items.map((i) => i.payload),
           ctx,

@@ -137,11 +137,13 @@ export class ListenerContainer {
         signal: ac.signal,
         heartbeat: () => p.heartbeat(),
       };
-      // kafkajs's isStale builds a JSON key per call; a stop or a seek only happens while this
-      // loop waits, so they are checked on entry and after each await (our own stop also aborts)
+      // kafkajs's isStale builds a JSON key per call, and clocks and the signal's getter cost
+      // too: a stop, a rebalance or a seek only happens while this loop waits, so they are
+      // checked on entry and after each await, the heartbeat clock every 16 messages between
       let waited = true;
+      let n = 0;
       for (const message of batch.messages) {
-        if (ac.signal.aborted || (waited && (!p.isRunning() || p.isStale()))) break;
+        if (waited && (ac.signal.aborted || !p.isRunning() || p.isStale())) break;
         d.message = message;
         const r = this.dispatcher.dispatch(d);
         waited = r instanceof Promise;
@@ -152,6 +154,7 @@ export class ListenerContainer {
           break;
         }
         lastDone = message.offset;
+        if (!waited && (++n & 15) !== 0) continue;
         const now = Date.now();
         if (now - lastBeat >= HEARTBEAT_CHECK_MS) {
           lastBeat = now;

@@ -1,5 +1,7 @@
-import { runInNewSpan } from '@keel/core';
+import { runInRootSpan } from '@keel/core';
 import type { KafkaMessage } from 'kafkajs';
+// the global `performance` is a lazy getter on every read; the module's object is not
+import { performance } from 'node:perf_hooks';
 import type { DedupeStore } from './dedupe-store';
 import { DLT_HEADERS, parseRetryTopic } from './dead-letter';
 import type { FailedRecord, FailureRouter } from './failure-router';
@@ -35,6 +37,8 @@ export interface Prepared extends FailedRecord {
 /** Runs one listener's handler for one record: decode, validate, dedupe, retry, route. */
 export class MessageDispatcher {
   private readonly series = new Map<string, MessageSeries>();
+  private lastTopic: string | undefined;
+  private lastSeries: MessageSeries | undefined;
 
   constructor(
     readonly def: ListenerDefinition,
@@ -73,7 +77,7 @@ export class MessageDispatcher {
     const started = performance.now();
     let out: unknown;
     try {
-      out = runInNewSpan(contextFromHeaders(p.ctx.headers), () =>
+      out = runInRootSpan(contextFromHeaders(p.ctx.headers), () =>
         this.def.invoke(p.payload, p.ctx),
       );
     } catch (err) {
@@ -102,8 +106,12 @@ export class MessageDispatcher {
   }
 
   private seriesFor(topic: string): MessageSeries {
+    // a listener reads one topic for long runs: the last series spares a map lookup per message
+    if (topic === this.lastTopic && this.lastSeries) return this.lastSeries;
     let s = this.series.get(topic);
     if (!s) this.series.set(topic, (s = this.metrics.messageSeries(topic, this.def.groupId)));
+    this.lastTopic = topic;
+    this.lastSeries = s;
     return s;
   }
 
@@ -227,7 +235,7 @@ export class MessageDispatcher {
     const ctx = first === p.ctx.attempt ? p.ctx : { ...p.ctx, attempt: first };
     const started = performance.now();
     try {
-      await runInNewSpan(contextFromHeaders(ctx.headers), () => this.def.invoke(p.payload, ctx));
+      await runInRootSpan(contextFromHeaders(ctx.headers), () => this.def.invoke(p.payload, ctx));
     } catch (err) {
       return this.failed(p, d, err, first, started);
     }
