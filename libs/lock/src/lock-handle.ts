@@ -112,12 +112,18 @@ export class LockHandle {
   /** Releases the lock if still held; resolves whether Redis still had it as ours. */
   release(): Promise<boolean> {
     if (this.state !== 'held') return Promise.resolve(false);
+    return this.releaseNow().then((released) => released === this.keys.length);
+  }
+
+  /**
+   * @internal release, resolving how many keys were still ours (the service's path, which does
+   * not need the answer: one promise less per locked call). Call only while held.
+   */
+  releaseNow(): Promise<number> {
     this.state = 'released';
     lockDeadlines.delete(this.timer);
     this.init.hooks.onReleased(this, Date.now() - this.acquiredAt);
-    return this.init.backend
-      .release(this.keys, this.init.owner, this.init.callTimeoutMs)
-      .then((released) => released === this.keys.length);
+    return this.init.backend.release(this.keys, this.init.owner, this.init.callTimeoutMs);
   }
 
   /** Throws the LeaseLostError if the lease was lost, or an error if released. */

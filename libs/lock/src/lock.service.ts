@@ -8,7 +8,7 @@ import {
   LOCK_METRICS,
   RESOLVED_LOCK_OPTIONS,
 } from './lock.constants';
-import { LeaseLostError, LockBackendError, LockNotAcquiredError } from './lock.errors';
+import { LockBackendError, LockNotAcquiredError } from './lock.errors';
 import { HandleHooks, LockHandle } from './lock-handle';
 import { LockMetrics } from './lock.metrics';
 import type { LockCallOptions, OnBusy, ResolvedLockOptions } from './lock.options';
@@ -16,6 +16,18 @@ import { checkCallOptions, normaliseKeys } from './lock.validation';
 import { WakeBoard } from './wake-board';
 
 type HeldLocks = ReadonlyMap<string, LockHandle>;
+
+/** One call's way to a lock: what it asked for and where it stands. */
+interface Attempt {
+  names: readonly string[];
+  opts: LockCallOptions;
+  mode: 'wait' | 'try';
+  metricName: string;
+  leaseMs: number;
+  started: number;
+  deadline: number;
+  owner: string;
+}
 
 const PROCESS_TAG = `${randomBytes(6).toString('hex')}.${process.pid}`;
 let ownerSeq = 0;
@@ -92,8 +104,12 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     return held.values().next().value;
   }
 
-  /** @internal the decorator's path: names already validated. Resolves undefined on 'skip'. */
-  async runLocked<T>(
+  /**
+   * @internal the decorator's path: names already validated. Resolves undefined on 'skip'.
+   * Written with callbacks, not async/await: with async context tracking on, every promise and
+   * await costs, and the uncontended cycle is down to the few the Redis calls need.
+   */
+  runLocked<T>(
     names: readonly string[],
     opts: LockCallOptions,
     onBusy: OnBusy,
@@ -102,80 +118,150 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
   ): Promise<T | undefined> {
     const held = getContextSlot<HeldLocks>(HELD_LOCKS_SLOT);
     const missing = held ? names.filter((n) => !held.get(n)?.isHeld) : names;
-    if (missing.length === 0) {
+    return new Promise<T | undefined>((resolve, reject) => {
       // reentrant: this call chain already holds every name
-      return fn(held!.get(names[0])!);
-    }
-    const handle = await this.obtain(missing, opts, onBusy === 'wait' ? 'wait' : 'try', metricName);
-    if (!handle) {
-      if (onBusy === 'skip') return undefined;
-      throw new LockNotAcquiredError(missing, 0);
-    }
-    try {
-      return await runWithContext({}, () => {
-        const next = new Map(held);
-        for (const n of missing) next.set(n, handle);
-        setContextSlot(HELD_LOCKS_SLOT, next);
-        return raceLease(handle, fn);
+      if (missing.length === 0) return resolve(fn(held!.get(names[0])!));
+      const mode = onBusy === 'wait' ? 'wait' : 'try';
+      this.obtainThen(missing, opts, mode, metricName, reject, (handle) => {
+        if (handle) return this.hold(handle, held, missing, fn, resolve, reject);
+        if (onBusy === 'skip') resolve(undefined);
+        else reject(new LockNotAcquiredError(missing, 0));
       });
-    } finally {
-      await handle.release().catch((err: unknown) => {
-        // the lease still ends on its own; the caller's result stands
-        this.logger.warn(`release of ${handle.keys.join(', ')} failed: ${(err as Error).message}`);
-      });
-    }
+    });
   }
 
-  private async obtain(
+  /**
+   * Runs `fn` in a context that holds `handle`, then releases it (so what `fn` committed is
+   * visible before the next holder enters) and settles like `fn`, or rejects with
+   * LeaseLostError as soon as the lease is lost. A failed release is logged: the lease ends on
+   * its own and the caller's result stands.
+   */
+  private hold<T>(
+    handle: LockHandle,
+    held: HeldLocks | undefined,
+    names: readonly string[],
+    fn: (handle: LockHandle) => T | Promise<T>,
+    resolve: (value: T) => void,
+    reject: (err: unknown) => void,
+  ): void {
+    let settled = false;
+    const finish = (failed: boolean, result: unknown): void => {
+      if (settled) return;
+      settled = true;
+      handle.onLost(undefined);
+      const settle = (): void => (failed ? reject(result) : resolve(result as T));
+      // a lost lease has nothing left to release
+      if (!handle.isHeld) return settle();
+      handle.releaseNow().then(settle, (err: unknown) => {
+        this.logger.warn(`release of ${handle.keys.join(', ')} failed: ${(err as Error).message}`);
+        settle();
+      });
+    };
+    const lost = handle.onLost((err) => finish(true, err));
+    if (lost) return finish(true, lost);
+    runWithContext({}, () => {
+      const next = new Map(held);
+      for (const n of names) next.set(n, handle);
+      setContextSlot(HELD_LOCKS_SLOT, next);
+      let out: T | Promise<T>;
+      try {
+        out = fn(handle);
+      } catch (err) {
+        return finish(true, err);
+      }
+      if (!isThenable(out)) return finish(false, out);
+      Promise.resolve(out).then(
+        (value) => finish(false, value),
+        (err: unknown) => finish(true, err),
+      );
+    });
+  }
+
+  private obtain(
     names: readonly string[],
     opts: LockCallOptions,
     mode: 'wait' | 'try',
     metricName: string,
   ): Promise<LockHandle | null> {
+    return new Promise((resolve, reject) =>
+      this.obtainThen(names, opts, mode, metricName, reject, resolve),
+    );
+  }
+
+  /**
+   * Gets the lock(s) and calls `granted` with the handle (null: busy and not waiting, or
+   * waiting timed out for 'try'), or `failed` with the error.
+   */
+  private obtainThen(
+    names: readonly string[],
+    opts: LockCallOptions,
+    mode: 'wait' | 'try',
+    metricName: string,
+    failed: (err: unknown) => void,
+    granted: (handle: LockHandle | null) => void,
+  ): void {
     const o = this.options;
     const leaseMs = opts.leaseMs ?? o.leaseMs;
     const waitMs = mode === 'try' ? 0 : (opts.waitMs ?? o.waitMs);
-    const started = Date.now();
-    const deadline = started + waitMs;
-    const owner = `${PROCESS_TAG}.${++ownerSeq}`;
-    const grant = (fences: number[], sent: number): LockHandle => {
-      this.metrics.observeAcquire(metricName, 'acquired', Date.now() - started);
-      return new LockHandle({
-        names,
-        fences,
-        owner,
-        leaseMs,
-        leaseStart: sent,
-        watchdog: opts.watchdog ?? o.watchdog,
-        maxHoldMs: opts.maxHoldMs,
-        metricName,
-        backend: this.backend,
-        hooks: this.hooks,
-        callTimeoutMs: Math.max(100, Math.min(leaseMs / 3, 5_000)),
-      });
+    const a: Attempt = {
+      names,
+      opts,
+      mode,
+      metricName,
+      leaseMs,
+      started: Date.now(),
+      deadline: 0,
+      owner: `${PROCESS_TAG}.${++ownerSeq}`,
     };
+    a.deadline = a.started + waitMs;
     // the uncontended case in one lean script; busy or queued goes on to the fair path below,
     // straight there when waiters in this process already show the name is contended
-    if (names.length === 1 && this.backend.acquireFree && !this.board.has(names[0])) {
-      try {
-        const fence = await this.backend.acquireFree(
-          names[0],
-          owner,
-          leaseMs,
-          Math.max(waitMs, 1_000),
-        );
-        if (fence > 0) return grant([fence], started);
-        if (fence === 0 && mode === 'try') {
-          this.metrics.observeAcquire(metricName, 'busy', Date.now() - started);
-          return null;
-        }
-      } catch (err) {
-        const retry = mode === 'wait' && Date.now() < deadline;
-        this.backendFailed(err, names, owner, retry, metricName, started);
-      }
+    if (names.length !== 1 || !this.backend.acquireFree || this.board.has(names[0])) {
+      return void this.queue(a).then(granted, failed);
     }
-    const waiterLiveMs = o.pollMaxMs * 3 + 1_000;
-    const waiter = mode === 'wait' ? this.board.add(owner, names) : null;
+    this.backend.acquireFree(names[0], a.owner, leaseMs, Math.max(waitMs, 1_000)).then(
+      (fence) => {
+        if (fence > 0) return granted(this.grant(a, [fence], a.started));
+        if (fence === 0 && mode === 'try') {
+          this.metrics.observeAcquire(metricName, 'busy', Date.now() - a.started);
+          return granted(null);
+        }
+        void this.queue(a).then(granted, failed);
+      },
+      (err: unknown) => {
+        try {
+          this.backendFailed(err, a, mode === 'wait' && Date.now() < a.deadline);
+        } catch (thrown) {
+          return failed(thrown);
+        }
+        void this.queue(a).then(granted, failed);
+      },
+    );
+  }
+
+  private grant(a: Attempt, fences: number[], leaseStart: number): LockHandle {
+    const o = this.options;
+    this.metrics.observeAcquire(a.metricName, 'acquired', Date.now() - a.started);
+    return new LockHandle({
+      names: a.names,
+      fences,
+      owner: a.owner,
+      leaseMs: a.leaseMs,
+      leaseStart,
+      watchdog: a.opts.watchdog ?? o.watchdog,
+      maxHoldMs: a.opts.maxHoldMs,
+      metricName: a.metricName,
+      backend: this.backend,
+      hooks: this.hooks,
+      callTimeoutMs: Math.max(100, Math.min(a.leaseMs / 3, 5_000)),
+    });
+  }
+
+  /** The fair path: queue (when waiting) and retry on release announcements or by polling. */
+  private async queue(a: Attempt): Promise<LockHandle | null> {
+    const { names, owner, metricName, started, deadline } = a;
+    const waiterLiveMs = this.options.pollMaxMs * 3 + 1_000;
+    const waiter = a.mode === 'wait' ? this.board.add(owner, names) : null;
     try {
       for (let attempt = 0; ; attempt++) {
         const sent = Date.now();
@@ -184,7 +270,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
           const outcome = await this.backend.acquire({
             names,
             owner,
-            leaseMs,
+            leaseMs: a.leaseMs,
             waiter: waiter ? owner : '',
             honourQueue: true,
             willWait: waiter !== null,
@@ -192,7 +278,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
             waiterLiveMs,
             timeoutMs: Math.max(remaining, 1_000),
           });
-          if (outcome.granted) return grant(outcome.fences, sent - (outcome.driftMs ?? 0));
+          if (outcome.granted) return this.grant(a, outcome.fences, sent - (outcome.driftMs ?? 0));
           if (!waiter || Date.now() >= deadline) {
             if (waiter) void this.backend.leave(names, owner).catch(() => undefined);
             this.metrics.observeAcquire(
@@ -205,8 +291,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
           }
           await this.board.sleep(waiter, this.pause(outcome.retryInMs, deadline));
         } catch (err) {
-          const retry = waiter !== null && Date.now() < deadline;
-          this.backendFailed(err, names, owner, retry, metricName, started);
+          this.backendFailed(err, a, waiter !== null && Date.now() < deadline);
           await this.board.sleep(waiter!, this.pause(-1, deadline));
         }
       }
@@ -219,18 +304,11 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
    * An acquire call failed. Rethrows anything but LockBackendError; else undoes a grant the
    * script may have made after we stopped listening, and rethrows unless the caller may retry.
    */
-  private backendFailed(
-    err: unknown,
-    names: readonly string[],
-    owner: string,
-    retry: boolean,
-    metricName: string,
-    started: number,
-  ): void {
+  private backendFailed(err: unknown, a: Attempt, retry: boolean): void {
     if (!(err instanceof LockBackendError)) throw err;
-    void this.backend.release(names, owner, 5_000).catch(() => undefined);
+    void this.backend.release(a.names, a.owner, 5_000).catch(() => undefined);
     if (retry) return;
-    this.metrics.observeAcquire(metricName, 'error', Date.now() - started);
+    this.metrics.observeAcquire(a.metricName, 'error', Date.now() - a.started);
     throw err;
   }
 
@@ -243,27 +321,6 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** Settles like `fn`, or rejects with LeaseLostError as soon as the lease is lost. */
-function raceLease<T>(handle: LockHandle, fn: (handle: LockHandle) => T | Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const lost = handle.onLost(reject);
-    if (lost) return reject(lost);
-    const settle = (): LeaseLostError | undefined => handle.onLost(undefined);
-    try {
-      Promise.resolve(fn(handle)).then(
-        (v) => {
-          const err = settle();
-          if (err) reject(err);
-          else resolve(v);
-        },
-        (e: unknown) => {
-          settle();
-          reject(e);
-        },
-      );
-    } catch (e) {
-      settle();
-      reject(e);
-    }
-  });
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

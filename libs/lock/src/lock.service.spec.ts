@@ -1,0 +1,123 @@
+import { Registry } from 'prom-client';
+import type { LockBackend } from './backend/lock-backend';
+import { LeaseLostError, LockBackendError, LockNotAcquiredError } from './lock.errors';
+import { LockMetrics } from './lock.metrics';
+import { LockService } from './lock.service';
+import { resolveLockOptions } from './lock.validation';
+
+// The service's call path against a fake backend at the seam: the order of grant, method and
+// release, and what the caller gets when one of them fails.
+function setup(): {
+  service: LockService;
+  backend: jest.Mocked<Required<LockBackend>>;
+  events: string[];
+  releaseNow: () => void;
+} {
+  const events: string[] = [];
+  let fence = 0;
+  let releaseNow = (): void => undefined;
+  const backend = {
+    fair: true,
+    acquireFree: jest.fn(() => {
+      events.push('acquire');
+      return Promise.resolve(++fence);
+    }),
+    acquire: jest.fn(),
+    release: jest.fn(() => {
+      events.push('release sent');
+      return new Promise<number>((resolve) => {
+        releaseNow = () => {
+          events.push('released');
+          resolve(1);
+        };
+      });
+    }),
+    extend: jest.fn(() => Promise.resolve(true)),
+    leave: jest.fn(() => Promise.resolve()),
+    onReleased: jest.fn(),
+    start: jest.fn(() => Promise.resolve()),
+    close: jest.fn(() => Promise.resolve()),
+  } as unknown as jest.Mocked<Required<LockBackend>>;
+  const options = resolveLockOptions({ redis: 'redis://127.0.0.1:1' });
+  const service = new LockService(backend, options, new LockMetrics(new Registry()));
+  return { service, backend, events, releaseNow: () => releaseNow() };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('LockService call path', () => {
+  it('releases after the method settles and resolves only once the release is done', async () => {
+    const { service, events, releaseNow } = setup();
+    let done = false;
+    const call = service
+      .runLocked(['k'], {}, 'wait', 'm', async (h) => {
+        events.push(`run ${h.fencingToken}`);
+        await tick();
+        events.push('method done');
+        return 'result';
+      })
+      .then((v) => {
+        done = true;
+        return v;
+      });
+    await tick();
+    await tick();
+    expect(events).toEqual(['acquire', 'run 1', 'method done', 'release sent']);
+    expect(done).toBe(false);
+    releaseNow();
+    await expect(call).resolves.toBe('result');
+    expect(events.at(-1)).toBe('released');
+  });
+
+  it('releases and rejects with what a synchronous method throws', async () => {
+    const { service, events, releaseNow } = setup();
+    const call = service.runLocked(['k'], {}, 'wait', 'm', () => {
+      throw new TypeError('bad');
+    });
+    await tick();
+    releaseNow();
+    await expect(call).rejects.toThrow(TypeError);
+    expect(events).toEqual(['acquire', 'release sent', 'released']);
+  });
+
+  it('keeps the result when the release fails (the lease ends on its own)', async () => {
+    const { service, backend } = setup();
+    backend.release.mockRejectedValueOnce(new LockBackendError('release: down'));
+    await expect(service.runLocked(['k'], {}, 'wait', 'm', () => 42)).resolves.toBe(42);
+  });
+
+  it('rejects with LeaseLostError as soon as the lease is lost, before the method ends', async () => {
+    const { service, backend } = setup();
+    backend.extend.mockResolvedValue(false);
+    let finish = (): void => undefined;
+    const call = service.runLocked(['k'], { leaseMs: 60 }, 'wait', 'm', async (h) => {
+      await new Promise<void>((r) => (finish = r));
+      return h.fencingToken;
+    });
+    await expect(call).rejects.toBeInstanceOf(LeaseLostError);
+    finish();
+    expect(backend.release).not.toHaveBeenCalled();
+  });
+
+  it('runs a nested call on a held key without a second acquire (reentrant)', async () => {
+    const { service, backend, releaseNow } = setup();
+    const call = service.runLocked(['k'], {}, 'wait', 'm', () =>
+      service.runLocked(['k'], {}, 'wait', 'm', (h) => h.fencingToken),
+    );
+    await tick();
+    releaseNow();
+    await expect(call).resolves.toBe(1);
+    expect(backend.acquireFree).toHaveBeenCalledTimes(1);
+  });
+
+  it("onBusy 'skip' resolves undefined and 'throw' rejects when the lock is busy", async () => {
+    const { service, backend } = setup();
+    backend.acquireFree.mockResolvedValue(0);
+    const fn = jest.fn();
+    await expect(service.runLocked(['k'], {}, 'skip', 'm', fn)).resolves.toBeUndefined();
+    await expect(service.runLocked(['k'], {}, 'throw', 'm', fn)).rejects.toBeInstanceOf(
+      LockNotAcquiredError,
+    );
+    expect(fn).not.toHaveBeenCalled();
+  });
+});
