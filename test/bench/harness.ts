@@ -97,6 +97,44 @@ export async function compare(
   return paired(a, b);
 }
 
+/**
+ * Ops/s of two sequential async operations measured in interleaved blocks: a round runs `pairs`
+ * pairs of `block` calls of each side (alternating which goes first) and adds up each side's
+ * time. Blocks of a few tens of ms put the drift of a shared machine (loopback latency moves
+ * from one second to the next) on both sides alike; rounds of seconds did not.
+ */
+export async function interleaved(
+  ours: () => Promise<unknown>,
+  baseline: () => Promise<unknown>,
+  { rounds = 9, pairs = 20, block = 200 } = {},
+): Promise<Compared> {
+  const run = async (fn: () => Promise<unknown>): Promise<number> => {
+    const start = performance.now();
+    for (let i = 0; i < block; i++) await fn();
+    return performance.now() - start;
+  };
+  await run(ours); // warm-up
+  await run(baseline);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let tOurs = 0;
+    let tBase = 0;
+    for (let p = 0; p < pairs; p++) {
+      if ((r + p) % 2 === 0) {
+        tOurs += await run(ours);
+        tBase += await run(baseline);
+      } else {
+        tBase += await run(baseline);
+        tOurs += await run(ours);
+      }
+    }
+    a.push((pairs * block * 1000) / tOurs);
+    b.push((pairs * block * 1000) / tBase);
+  }
+  return paired(a, b);
+}
+
 /** Rates of both sides, round by round: the median of each and of the per-round ratios. */
 export function paired(ours: number[], baseline: number[]): Compared {
   const ratios = ours.map((x, i) => x / baseline[i]);

@@ -1,6 +1,7 @@
 // npm run bench -- lock
 //  1. uncontended cycle through @DistributedLock (fencing + watchdog on) vs raw ioredis
-//     SET NX PX + compare-and-delete EVAL, and vs redlock (npm latest); higher ops/s is better.
+//     SET NX PX + compare-and-delete EVAL, and vs redlock (npm latest), measured in interleaved
+//     blocks of 200 cycles (9 rounds of 20 pairs); higher ops/s is better.
 //  2. contended: 8 workers in 3 processes on one key, hold ~1 ms, vs redlock with default retries.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ import Redis from 'ioredis';
 import Redlock = require('redlock');
 import { DistributedLock, LockModule } from '@keel/lock';
 import { spawnTs } from '../support/spawn-ts';
-import { BenchRow, BenchSuite, compare, pairedRow, row } from './harness';
+import { BenchRow, BenchSuite, interleaved, pairedRow, row } from './harness';
 
 const REDIS_URL = stackEnv.redisUrl;
 const CAD =
@@ -31,18 +32,6 @@ class Payments {
 })
 class BenchModule {}
 
-/** Sequential cycles per second of `cycle` for `ms`. */
-async function cyclesPerSecond(cycle: () => Promise<unknown>, ms = 1_500): Promise<number> {
-  for (let i = 0; i < 200; i++) await cycle(); // warm-up
-  let n = 0;
-  const start = performance.now();
-  while (performance.now() - start < ms) {
-    await cycle();
-    n++;
-  }
-  return n / ((performance.now() - start) / 1000);
-}
-
 async function uncontended(): Promise<BenchRow[]> {
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
   const payments = app.get(Payments);
@@ -50,7 +39,6 @@ async function uncontended(): Promise<BenchRow[]> {
   const rl = new Redis(REDIS_URL);
   const redlock = new Redlock([rl as unknown as Redlock.CompatibleRedisClient], { retryCount: 0 });
   try {
-    const ours = (): Promise<number> => cyclesPerSecond(() => payments.capture('p-1'));
     const rawCycle = async (): Promise<void> => {
       const token = randomBytes(16).toString('hex');
       if ((await raw.set('keel:bench:raw', token, 'PX', 30_000, 'NX')) !== 'OK')
@@ -61,9 +49,9 @@ async function uncontended(): Promise<BenchRow[]> {
       const lock = await redlock.lock('keel:bench:redlock', 30_000);
       await lock.unlock();
     };
-    // 9 and 5 alternating rounds: a round is 1.5 s and loopback latency drifts by the second
-    const vsRaw = await compare(ours, () => cyclesPerSecond(rawCycle), 9);
-    const vsRedlock = await compare(ours, () => cyclesPerSecond(redlockCycle), 5);
+    const ours = (): Promise<void> => payments.capture('p-1');
+    const vsRaw = await interleaved(ours, rawCycle);
+    const vsRedlock = await interleaved(ours, redlockCycle);
     return [
       pairedRow(
         'uncontended @DistributedLock vs raw SET NX PX + EVAL',
