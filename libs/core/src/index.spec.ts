@@ -30,6 +30,7 @@ describe('@keel/core public API', () => {
         'incomingTrace',
         'incomingTraceContext',
         'isCardLikeNumber',
+        'isThenable',
         'isTrampoline',
         'luhnValid',
         'maskCardNumbers',

@@ -45,6 +45,7 @@ export {
   type IncomingTraceContext,
 } from './trace-headers';
 export { isCardLikeNumber, luhnValid, maskCardNumbers } from './card-numbers';
+export { isThenable } from './thenable';
 export {
   KeelConfigError,
   KeelError,

@@ -37,7 +37,7 @@ export interface IncomingTraceContext extends KeelContextInit {
 }
 
 /**
- * What the header values say, for runInNewSpan: the caller's trace, with the caller's span as
+ * What the header values say, for runInRootSpan (or runInNewSpan): the caller's trace, with the caller's span as
  * parent, when the `traceparent` is valid; the request id when sane (see sanitizeRequestId).
  */
 export function incomingTrace(traceparent: unknown, requestId: unknown): KeelContextInit {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { getContextSlot, runWithContext, setContextSlot } from '@keel/core';
+import { getContextSlot, isThenable, runWithContext, setContextSlot } from '@keel/core';
 import type { LockBackend } from './backend/lock-backend';
 import {
   HELD_LOCKS_SLOT,
@@ -152,7 +152,14 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
       const settle = (): void => (failed ? reject(result) : resolve(result as T));
       // a lost lease has nothing left to release
       if (!handle.isHeld) return settle();
-      handle.releaseNow().then(settle, (err: unknown) => {
+      let released: Promise<number>;
+      try {
+        released = handle.releaseNow();
+      } catch (err) {
+        // the caller must still hear back, whatever a backend throws
+        released = Promise.reject(err);
+      }
+      released.then(settle, (err: unknown) => {
         this.logger.warn(`release of ${handle.keys.join(', ')} failed: ${(err as Error).message}`);
         settle();
       });
@@ -171,7 +178,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
       }
       if (!isThenable(out)) return finish(false, out);
       Promise.resolve(out).then(
-        (value) => finish(false, value),
+        (value: T) => finish(false, value),
         (err: unknown) => finish(true, err),
       );
     });
@@ -189,8 +196,8 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Gets the lock(s) and calls `granted` with the handle (null: busy and not waiting, or
-   * waiting timed out for 'try'), or `failed` with the error.
+   * Gets the lock(s) and calls `granted` with the handle (null: busy, for 'try'), or `failed`
+   * with the error (LockNotAcquiredError when a wait timed out).
    */
   private obtainThen(
     names: readonly string[],
@@ -319,8 +326,4 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     const jittered = Math.max(pollMinMs, base) + Math.random() * jitterMs;
     return Math.max(0, Math.min(jittered, deadline - Date.now()));
   }
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

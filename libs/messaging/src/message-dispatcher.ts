@@ -1,4 +1,4 @@
-import { runInRootSpan } from '@keel/core';
+import { isThenable, runInRootSpan } from '@keel/core';
 import type { KafkaMessage } from 'kafkajs';
 // the global `performance` is a lazy getter on every read; the module's object is not
 import { performance } from 'node:perf_hooks';
@@ -77,9 +77,7 @@ export class MessageDispatcher {
     const started = performance.now();
     let out: unknown;
     try {
-      out = runInRootSpan(contextFromHeaders(p.ctx.headers), () =>
-        this.def.invoke(p.payload, p.ctx),
-      );
+      out = this.invoke(p, p.ctx);
     } catch (err) {
       return this.failed(p, d, err, p.ctx.attempt, started);
     }
@@ -230,25 +228,22 @@ export class MessageDispatcher {
     }
   }
 
+  /** The handler, in the message's own span (its trace and request id from its headers). */
+  private invoke(p: Prepared, ctx: KafkaMessageContext): unknown {
+    return runInRootSpan(contextFromHeaders(ctx.headers), () => this.def.invoke(p.payload, ctx));
+  }
+
   /** Attempts from `first` on, awaiting the handler each time. */
   private async run(p: Prepared, d: Delivery, first: number): Promise<DispatchResult> {
     const ctx = first === p.ctx.attempt ? p.ctx : { ...p.ctx, attempt: first };
     const started = performance.now();
     try {
-      await runInRootSpan(contextFromHeaders(ctx.headers), () => this.def.invoke(p.payload, ctx));
+      await this.invoke(p, ctx);
     } catch (err) {
       return this.failed(p, d, err, first, started);
     }
     return this.succeeded(p, started);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function failedRecord(d: Delivery, originalTopic: string): FailedRecord {

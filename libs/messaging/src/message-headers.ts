@@ -10,7 +10,6 @@ import type { IHeaders } from 'kafkajs';
 
 // shared by every message without headers: one object less per message
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
-const NO_TRACE: KeelContextInit = Object.freeze({});
 
 /** Kafka headers as plain strings (the last value wins for repeated headers). */
 export function headersToRecord(headers: IHeaders | undefined): Readonly<Record<string, string>> {
@@ -43,6 +42,5 @@ export function contextHeaders(ctx: Readonly<KeelContext> | undefined): Record<s
  * with the producer's span as parent; a request id only if sane (see core's sanitizeRequestId).
  */
 export function contextFromHeaders(headers: Readonly<Record<string, string>>): KeelContextInit {
-  if (headers === NO_HEADERS) return NO_TRACE;
   return incomingTrace(headers[TRACEPARENT_HEADER], headers[REQUEST_ID_HEADER]);
 }

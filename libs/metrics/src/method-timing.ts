@@ -1,4 +1,4 @@
-import type { AnyFn } from '@keel/core';
+import { isThenable, type AnyFn } from '@keel/core';
 import { isObservable, Observable } from 'rxjs';
 
 /** What a timed call reports when it settles; durations in seconds. */
@@ -76,8 +76,4 @@ function timeSubscriptions<T>(
       },
     });
   });
-}
-
-function isThenable(value: object): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown }).then === 'function';
 }
