@@ -229,7 +229,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     this.backend.acquireFree(names[0], a.owner, leaseMs, Math.max(waitMs, 1_000)).then(
       (fence) => {
         if (fence > 0) return granted(this.grant(a, [fence], a.started));
-        if (fence === 0 && mode === 'try') {
+        if (mode === 'try') {
           this.metrics.observeAcquire(metricName, 'busy', Date.now() - a.started);
           return granted(null);
         }

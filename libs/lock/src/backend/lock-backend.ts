@@ -30,8 +30,8 @@ export interface LockBackend {
   readonly fair: boolean;
   acquire(req: AcquireRequest): Promise<AcquireOutcome>;
   /**
-   * Optional lean first attempt at one free name: the fence when granted, 0 when held, -1 when
-   * waiters are queued (then `acquire` decides).
+   * Optional lean first attempt at one free name: the fence when granted, 0 when held or
+   * reserved for a queued waiter (then `acquire` queues the caller, or a try reports busy).
    */
   acquireFree?(name: string, owner: string, leaseMs: number, timeoutMs: number): Promise<number>;
   /** Releases the names still owned by `owner`; returns how many were. */

@@ -17,22 +17,12 @@ export class LockKeys {
     return `${this.prefix}{${name}}:fence`;
   }
 
-  /** lock, fence, queue, queue timeouts, waiting mark of every name: ACQUIRE's KEYS. */
+  /** lock, fence, queue, queue timeouts of every name: ACQUIRE's KEYS. */
   acquireKeys(names: readonly string[]): string[] {
     const keys: string[] = [];
     for (const name of names) {
       const base = `${this.prefix}{${name}}`;
-      keys.push(base, `${base}:fence`, `${base}:q`, `${base}:qt`, `${base}:w`);
-    }
-    return keys;
-  }
-
-  /** lock, queue, waiting mark of every name: RELEASE's KEYS. */
-  releaseKeys(names: readonly string[]): string[] {
-    const keys: string[] = [];
-    for (const name of names) {
-      const base = `${this.prefix}{${name}}`;
-      keys.push(base, `${base}:q`, `${base}:w`);
+      keys.push(base, `${base}:fence`, `${base}:q`, `${base}:qt`);
     }
     return keys;
   }
@@ -41,12 +31,30 @@ export class LockKeys {
     return names.map((n) => `${this.prefix}{${n}}`);
   }
 
-  queueKeys(names: readonly string[]): string[] {
+  /** lock, queue, queue timeouts of every name: LEAVE's KEYS. */
+  leaveKeys(names: readonly string[]): string[] {
     const keys: string[] = [];
     for (const name of names) {
       const base = `${this.prefix}{${name}}`;
-      keys.push(`${base}:q`, `${base}:qt`);
+      keys.push(base, `${base}:q`, `${base}:qt`);
     }
     return keys;
+  }
+
+  /**
+   * Parses a release announcement ("<lock key>\n<next waiter>", the key as Redis saw it, so
+   * with the client's own keyPrefix, if any, in front). Null when it is not one of ours.
+   */
+  announcement(message: string, clientPrefix = ''): { name: string; next: string } | null {
+    const cut = message.lastIndexOf('\n');
+    const start = clientPrefix.length + this.prefix.length + 1;
+    if (
+      cut < start ||
+      message.charCodeAt(cut - 1) !== 0x7d || // '}'
+      !message.startsWith(clientPrefix + this.prefix + '{')
+    ) {
+      return null;
+    }
+    return { name: message.slice(start, cut - 1), next: message.slice(cut + 1) };
   }
 }

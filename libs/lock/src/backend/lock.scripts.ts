@@ -1,34 +1,65 @@
 import { LuaScript } from './lua-script';
 
-// Lua run atomically on a Redis node. Per lock name (keys built in lock-keys.ts): the lock
-// (value = owner token, PX = lease), its fence counter (never expires), the FIFO queue of waiters
-// (list + zset of liveness deadlines) and a "someone waits" mark. A name's keys share one hash
-// tag, so a script over one name stays in one Cluster slot.
+// Lua run atomically on a Redis node. Per lock name (keys built in lock-keys.ts): the lock, its
+// fence counter (never expires) and the FIFO queue of waiters (list + zset of liveness
+// deadlines). A name's keys share one hash tag, so a script over one name stays in one Cluster
+// slot; RELEASE and LEAVE derive the queue keys from the lock key for that reason.
+//
+// The lock's value says who has it and whether anyone waits, so that the uncontended acquire and
+// release each stay at two calls (most of what a lock costs is the script calls themselves):
+//   <owner>          held, nobody known to wait
+//   <owner>*         held, someone waits: its release is announced (and handed over, below)
+//   ><waiter>        reserved for the queue's head: a release with waiters queued hands the lock
+//                    to the next live waiter instead of freeing it, so a newcomer cannot barge
+//                    in; the reservation ends with the waiter's liveness deadline. A waiter
+//                    blocked by it marks it (*), and the mark passes to the holder it becomes.
+// A waiter marks what blocks it each time it tries, so a mark is never older than one poll.
+
+/** Hands a released (or given-up) lock to the next live queued waiter, or frees it; announces. */
+const HANDOVER = `
+local function handover(lock, channel)
+  local q, qt = lock .. ':q', lock .. ':qt'
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  while true do
+    local head = redis.call('LINDEX', q, 0)
+    if not head then break end
+    local deadline = tonumber(redis.call('ZSCORE', qt, head) or '0')
+    if deadline > now then
+      redis.call('SET', lock, '>' .. head, 'PX', deadline - now)
+      redis.call('PUBLISH', channel, lock .. '\\n' .. head)
+      return
+    end
+    -- its process stopped retrying: drop it
+    redis.call('LPOP', q)
+    redis.call('ZREM', qt, head)
+  end
+  redis.call('DEL', lock)
+  redis.call('PUBLISH', channel, lock .. '\\n')
+end
+`;
 
 /**
- * ACQUIRE_FREE, the uncontended first attempt at one name, kept lean (three calls, few arguments)
- * because it is most of what a lock costs. KEYS: lock, fence, queue; ARGV: owner token, lease ms.
- * Returns the fence when granted, 0 when the lock is held, -1 when waiters are queued (ACQUIRE
- * then decides, honouring the queue).
+ * ACQUIRE_FREE, the uncontended first attempt at one name: the two calls a fenced lock needs.
+ * KEYS: lock, fence; ARGV: owner token, lease ms. Returns the fence when granted, 0 when the lock
+ * is held or reserved (ACQUIRE then queues the caller, or 'try' reports busy).
  */
 export const ACQUIRE_FREE_SCRIPT = `
-if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return redis.call('INCR', KEYS[2]) end
 return 0
 `;
 
 /**
- * ACQUIRE, for one or more names (5 keys each: lock, fence, queue, queue timeouts, waiting mark),
- * all or nothing.
+ * ACQUIRE, for one or more names (4 keys each: lock, fence, queue, queue timeouts), all or nothing.
  * ARGV[1] owner token, ARGV[2] lease ms, ARGV[3] waiter id to queue as ('' = do not queue),
  * ARGV[4] waiter liveness ms (a queued waiter that has not retried within it is dropped),
  * ARGV[5] '1' = honour the queue (a free lock with others queued ahead is busy),
- * ARGV[6] '1' = the caller will wait: when busy, mark the name so releases are announced,
+ * ARGV[6] '1' = the caller will wait: when busy, mark the lock so its release is announced,
  * ARGV[7] '1' = the waiter may be queued already (leave the queue when granted).
  * Returns {1, fence...} when granted, else {0, ms until the longest blocking lease ends (-1 unknown)}.
  */
 export const ACQUIRE_SCRIPT = `
-local n = #KEYS / 5
+local n = #KEYS / 4
 local owner, waiter = ARGV[1], ARGV[3]
 local fair = waiter ~= ''
 local honour = fair or ARGV[5] == '1'
@@ -40,25 +71,39 @@ local function clock()
   end
   return now
 end
--- one free name and nobody queued ahead: the common case, in three calls
+local function take(i, marked)
+  local lock, q, qt = KEYS[i * 4 + 1], KEYS[i * 4 + 3], KEYS[i * 4 + 4]
+  if fair and ARGV[7] == '1' then
+    redis.call('LREM', q, 1, waiter)
+    redis.call('ZREM', qt, waiter)
+  end
+  -- waiters still queued behind: this holder's release must be announced
+  if marked or redis.call('EXISTS', q) == 1 then
+    redis.call('SET', lock, owner .. '*', 'PX', ARGV[2])
+  else
+    redis.call('SET', lock, owner, 'PX', ARGV[2])
+  end
+  return redis.call('INCR', KEYS[i * 4 + 2])
+end
+-- one name, free with nobody queued ahead, or reserved for this waiter
 if n == 1 then
-  local head = honour and redis.call('LINDEX', KEYS[3], 0)
-  if (not head or head == waiter) and redis.call('SET', KEYS[1], owner, 'NX', 'PX', ARGV[2]) then
-    local fence = redis.call('INCR', KEYS[2])
-    if fair and ARGV[7] == '1' then
-      redis.call('LREM', KEYS[3], 1, waiter)
-      redis.call('ZREM', KEYS[4], waiter)
-    end
-    return {1, fence}
+  local v = redis.call('GET', KEYS[1])
+  if fair and v == '>' .. waiter then return {1, take(0, false)} end
+  if fair and v == '>' .. waiter .. '*' then return {1, take(0, true)} end
+  if not v then
+    local head = honour and redis.call('LINDEX', KEYS[3], 0)
+    if not head or head == waiter then return {1, take(0, false)} end
   end
 end
 local blocked, wait = false, -1
 for i = 0, n - 1 do
-  local lock, q, qt = KEYS[i * 5 + 1], KEYS[i * 5 + 3], KEYS[i * 5 + 4]
-  if redis.call('EXISTS', lock) == 1 then
+  local lock, q, qt = KEYS[i * 4 + 1], KEYS[i * 4 + 3], KEYS[i * 4 + 4]
+  local v = redis.call('GET', lock)
+  if v then
     blocked = true
     local ttl = redis.call('PTTL', lock)
     if ttl > wait then wait = ttl end
+    if ARGV[6] == '1' and string.sub(v, -1) ~= '*' then redis.call('APPEND', lock, '*') end
   elseif honour then
     -- drop waiters at the head that stopped retrying (their process died), then honour the queue
     while true do
@@ -75,47 +120,37 @@ for i = 0, n - 1 do
   end
 end
 if blocked then
-  local live = tonumber(ARGV[4])
-  for i = 0, n - 1 do
-    if fair then
-      local q, qt = KEYS[i * 5 + 3], KEYS[i * 5 + 4]
+  if fair then
+    local live = tonumber(ARGV[4])
+    for i = 0, n - 1 do
+      local q, qt = KEYS[i * 4 + 3], KEYS[i * 4 + 4]
       if redis.call('ZADD', qt, clock() + live, waiter) == 1 then redis.call('RPUSH', q, waiter) end
       redis.call('PEXPIRE', q, live * 2)
       redis.call('PEXPIRE', qt, live * 2)
     end
-    -- releases are announced only while someone waits: no pub/sub traffic when uncontended
-    if ARGV[6] == '1' then redis.call('SET', KEYS[i * 5 + 5], '1', 'PX', live) end
   end
   return {0, wait}
 end
 local out = {1}
-for i = 0, n - 1 do
-  redis.call('SET', KEYS[i * 5 + 1], owner, 'PX', ARGV[2])
-  out[i + 2] = redis.call('INCR', KEYS[i * 5 + 2])
-  if fair and ARGV[7] == '1' then
-    redis.call('LREM', KEYS[i * 5 + 3], 1, waiter)
-    redis.call('ZREM', KEYS[i * 5 + 4], waiter)
-  end
-end
+for i = 0, n - 1 do out[i + 2] = take(i, false) end
 return out
 `;
 
 /**
- * RELEASE: deletes each lock still owned by ARGV[1] and, when someone waits for it, announces it
- * on channel ARGV[2] with "<name>\\n<next queued waiter or empty>".
- * KEYS: lock, queue, waiting mark per name; ARGV[3..] the names. Returns how many were owned.
+ * RELEASE: frees each lock still owned by ARGV[1]; one someone waits for is handed over to the
+ * next queued waiter (or freed) and announced on channel ARGV[2] as "<lock key>\\n<waiter or ''>".
+ * KEYS: the locks. Returns how many were owned.
  */
-export const RELEASE_SCRIPT = `
+export const RELEASE_SCRIPT = `${HANDOVER}
 local released = 0
-for i = 0, #KEYS / 3 - 1 do
-  local lock, q, mark = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
-  if redis.call('GET', lock) == ARGV[1] then
-    redis.call('DEL', lock)
+for i = 1, #KEYS do
+  local v = redis.call('GET', KEYS[i])
+  if v == ARGV[1] then
+    redis.call('DEL', KEYS[i])
     released = released + 1
-    -- every waiter, queued or not, keeps the mark alive while it waits
-    if redis.call('EXISTS', mark) == 1 then
-      redis.call('PUBLISH', ARGV[2], ARGV[i + 3] .. '\\n' .. (redis.call('LINDEX', q, 0) or ''))
-    end
+  elseif v == ARGV[1] .. '*' then
+    handover(KEYS[i], ARGV[2])
+    released = released + 1
   end
 end
 return released
@@ -125,7 +160,8 @@ return released
 export const EXTEND_SCRIPT = `
 local owned = 0
 for i = 1, #KEYS do
-  if redis.call('GET', KEYS[i]) == ARGV[1] then
+  local v = redis.call('GET', KEYS[i])
+  if v == ARGV[1] or v == ARGV[1] .. '*' then
     redis.call('PEXPIRE', KEYS[i], ARGV[2])
     owned = owned + 1
   end
@@ -133,11 +169,17 @@ end
 return owned
 `;
 
-/** LEAVE: a waiter that gives up leaves the queues. KEYS: queue, timeouts per name; ARGV[1] waiter. */
-export const LEAVE_SCRIPT = `
-for i = 0, #KEYS / 2 - 1 do
-  redis.call('LREM', KEYS[i * 2 + 1], 1, ARGV[1])
-  redis.call('ZREM', KEYS[i * 2 + 2], ARGV[1])
+/**
+ * LEAVE: a waiter that gives up leaves the queues and passes on a lock reserved for it.
+ * KEYS: lock, queue, timeouts per name; ARGV[1] waiter, ARGV[2] channel.
+ */
+export const LEAVE_SCRIPT = `${HANDOVER}
+for i = 0, #KEYS / 3 - 1 do
+  local lock = KEYS[i * 3 + 1]
+  redis.call('LREM', KEYS[i * 3 + 2], 1, ARGV[1])
+  redis.call('ZREM', KEYS[i * 3 + 3], ARGV[1])
+  local v = redis.call('GET', lock)
+  if v == '>' .. ARGV[1] or v == '>' .. ARGV[1] .. '*' then handover(lock, ARGV[2]) end
 end
 return 1
 `;

@@ -24,8 +24,8 @@ export class RedisLockBackend implements LockBackend {
 
   acquireFree(name: string, owner: string, leaseMs: number, timeoutMs: number): Promise<number> {
     const lock = this.keys.lock(name);
-    const args = [lock, `${lock}:fence`, `${lock}:q`, owner, leaseMs];
-    return LOCK_SCRIPTS.acquireFree.run(this.client, 3, args, timeoutMs, 'acquire', Number);
+    const args = [lock, `${lock}:fence`, owner, leaseMs];
+    return LOCK_SCRIPTS.acquireFree.run(this.client, 2, args, timeoutMs, 'acquire', Number);
   }
 
   acquire(req: AcquireRequest): Promise<AcquireOutcome> {
@@ -49,8 +49,8 @@ export class RedisLockBackend implements LockBackend {
   }
 
   release(names: readonly string[], owner: string, timeoutMs: number): Promise<number> {
-    const keys = this.keys.releaseKeys(names);
-    const args = [...keys, owner, this.keys.channel, ...names];
+    const keys = this.keys.lockKeys(names);
+    const args = [...keys, owner, this.keys.channel];
     return LOCK_SCRIPTS.release.run(this.client, keys.length, args, timeoutMs, 'release', Number);
   }
 
@@ -74,8 +74,9 @@ export class RedisLockBackend implements LockBackend {
 
   async leave(names: readonly string[], waiter: string): Promise<void> {
     if (names.length !== 1) return;
-    const keys = this.keys.queueKeys(names);
-    await LOCK_SCRIPTS.leave.run(this.client, keys.length, [...keys, waiter], 1_000, 'leave');
+    const keys = this.keys.leaveKeys(names);
+    const args = [...keys, waiter, this.keys.channel];
+    await LOCK_SCRIPTS.leave.run(this.client, keys.length, args, 1_000, 'leave');
   }
 
   onReleased(listener: (name: string, next: string) => void): void {
@@ -86,11 +87,10 @@ export class RedisLockBackend implements LockBackend {
     if (this.subscriber) return;
     const sub = this.client.duplicate();
     sub.on('error', () => undefined);
+    const clientPrefix = this.client.options.keyPrefix;
     sub.on('message', (_channel: string, message: string) => {
-      const cut = message.lastIndexOf('\n');
-      const name = message.slice(0, cut);
-      const next = message.slice(cut + 1);
-      for (const l of this.listeners) l(name, next);
+      const a = this.keys.announcement(message, clientPrefix);
+      if (a) for (const l of this.listeners) l(a.name, a.next);
     });
     this.subscriber = sub;
     // ioredis re-subscribes by itself after a reconnect

@@ -150,9 +150,11 @@ export class RedlockBackend implements LockBackend {
         const sub = n.client.duplicate();
         sub.options.enableOfflineQueue = true; // subscribe may be sent before it connects
         sub.on('error', () => undefined);
+        const clientPrefix = n.client.options.keyPrefix;
         sub.on('message', (_c: string, message: string) => {
-          const cut = message.lastIndexOf('\n');
-          for (const l of this.listeners) l(message.slice(0, cut), '');
+          const a = this.keys.announcement(message, clientPrefix);
+          // no queue: every local waiter on the name retries
+          if (a) for (const l of this.listeners) l(a.name, '');
         });
         n.subscriber = sub;
         await withTimeout(sub.subscribe(this.keys.channel), 5_000, 'subscribe');
@@ -197,13 +199,13 @@ export class RedlockBackend implements LockBackend {
     owner: string,
     timeoutMs: number,
   ): Promise<number> {
-    const keys = this.keys.releaseKeys(names);
+    const keys = this.keys.lockKeys(names);
     const results = await Promise.allSettled(
       on.map((i) =>
         LOCK_SCRIPTS.release.run(
           this.nodes[i].client,
           keys.length,
-          [...keys, owner, this.keys.channel, ...names],
+          [...keys, owner, this.keys.channel],
           timeoutMs,
           'release',
         ),

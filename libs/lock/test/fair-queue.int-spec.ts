@@ -1,0 +1,117 @@
+import Redis from 'ioredis';
+import type { LockBackend } from '../src/backend/lock-backend';
+import { LOCK_BACKEND } from '../src/lock.constants';
+import { bootLockApp, LockApp, REDIS_URL, sleep } from './support/lock-app';
+
+// Two apps on one key prefix stand for two processes: each has its own waiters and subscriber.
+describe('fair queue and release announcements on real Redis (integration)', () => {
+  let a: LockApp;
+  let b: LockApp;
+  const redis = new Redis(REDIS_URL);
+  const sub = new Redis(REDIS_URL);
+  const heard: string[] = [];
+
+  beforeAll(async () => {
+    a = await bootLockApp({ leaseMs: 10_000, waitMs: 5_000 });
+    b = await bootLockApp({ keyPrefix: a.keyPrefix, leaseMs: 10_000, waitMs: 5_000 });
+    sub.on('message', (_c: string, message: string) => heard.push(message));
+    await sub.subscribe(`${a.keyPrefix}released`);
+  });
+  afterAll(async () => {
+    await a.app.close();
+    await b.app.close();
+    redis.disconnect();
+    sub.disconnect();
+  });
+
+  const about = (name: string): string[] => heard.filter((m) => m.includes(`{${name}}`));
+  const key = (name: string): string => `${a.keyPrefix}{${name}}`;
+
+  /** Puts a waiter that never retries at the head of a name's queue, live for `ms`. */
+  async function queueGhost(name: string, ms: number): Promise<void> {
+    await redis.lpush(`${key(name)}:q`, 'ghost');
+    await redis.zadd(`${key(name)}:qt`, Date.now() + ms, 'ghost');
+  }
+
+  it('announces a release only when someone waits for it', async () => {
+    for (let i = 0; i < 20; i++) await (await a.locks.acquire('fq:quiet')).release();
+    await sleep(150);
+    expect(about('fq:quiet')).toEqual([]);
+
+    const holder = await a.locks.acquire('fq:quiet');
+    const waiting = b.locks.acquire('fq:quiet');
+    await sleep(100);
+    await holder.release();
+    const got = await waiting;
+    await got.release();
+    await sleep(100);
+    // the release it waited for named it; its own release found nobody waiting
+    expect(about('fq:quiet')).toHaveLength(1);
+    expect(about('fq:quiet')[0]).toMatch(/\n.+$/);
+  });
+
+  it('hands a released lock to the queued waiter: a newcomer cannot barge in', async () => {
+    const holder = await a.locks.acquire('fq:fair');
+    const waiting = a.locks.acquire('fq:fair');
+    await sleep(100);
+    await holder.release();
+    // b has no waiters of its own, so it tries the lean first attempt at once
+    expect(await b.locks.tryAcquire('fq:fair')).toBeNull();
+    const got = await waiting;
+    expect(got.fencingToken).toBe(holder.fencingToken + 1);
+    await got.release();
+    expect(await b.locks.tryAcquire('fq:fair')).not.toBeNull();
+  });
+
+  it('keeps a turn reserved for a waiter that stopped retrying only until its liveness ends', async () => {
+    const holder = await a.locks.acquire('fq:ghost');
+    const started = Date.now();
+    const waiting = b.locks.acquire('fq:ghost');
+    await sleep(100);
+    await queueGhost('fq:ghost', 1_200);
+    await holder.release();
+    expect(await a.locks.tryAcquire('fq:ghost')).toBeNull();
+    const got = await waiting;
+    const waited = Date.now() - started;
+    // the ghost's turn (about 1.1 s left) was honoured, then the next waiter got the lock
+    expect(waited).toBeGreaterThanOrEqual(1_100);
+    expect(waited).toBeLessThan(1_200 + 1_000 + 500); // + one poll + slack
+    await got.release();
+  });
+
+  it('passes a reserved turn on when its waiter gives up', async () => {
+    const holder = await a.locks.acquire('fq:leave');
+    const waiting = b.locks.acquire('fq:leave');
+    await sleep(100);
+    await queueGhost('fq:leave', 60_000);
+    await holder.release();
+    await sleep(50);
+    expect(await a.locks.tryAcquire('fq:leave')).toBeNull();
+    const left = Date.now();
+    await a.app.get<LockBackend>(LOCK_BACKEND).leave(['fq:leave'], 'ghost');
+    const got = await waiting;
+    // woken by the announcement that names it, not by its next poll (up to 1 s)
+    expect(Date.now() - left).toBeLessThan(300);
+    await got.release();
+  });
+
+  it('works on a client with its own ioredis keyPrefix: keys under it, waiters still woken', async () => {
+    const client = new Redis(REDIS_URL, { keyPrefix: 'svc7:' });
+    const c = await bootLockApp({ redis: client, leaseMs: 10_000, waitMs: 5_000 });
+    try {
+      const holder = await c.locks.acquire('fq:prefixed');
+      expect(await redis.exists(`svc7:${c.keyPrefix}{fq:prefixed}`)).toBe(1);
+      const started = Date.now();
+      const waiting = c.locks.acquire('fq:prefixed');
+      await sleep(100);
+      await holder.release();
+      const got = await waiting;
+      expect(Date.now() - started).toBeLessThan(600); // announced, not polled (1 s)
+      await got.release();
+      expect(await redis.exists(`svc7:${c.keyPrefix}{fq:prefixed}`)).toBe(0);
+    } finally {
+      await c.app.close();
+      client.disconnect();
+    }
+  });
+});
