@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import type { LockBackend } from './backend/lock-backend';
+import type { AcquireOutcome, LockBackend } from './backend/lock-backend';
 import { LeaseLostError, LockBackendError, LockNotAcquiredError } from './lock.errors';
 import { LockMetrics } from './lock.metrics';
 import { LockService } from './lock.service';
@@ -7,7 +7,7 @@ import { resolveLockOptions } from './lock.validation';
 
 // The service's call path against a fake backend at the seam: the order of grant, method and
 // release, and what the caller gets when one of them fails.
-function setup(): {
+function setup(retry?: { pollMinMs: number; pollMaxMs: number }): {
   service: LockService;
   backend: jest.Mocked<Required<LockBackend>>;
   events: string[];
@@ -38,7 +38,7 @@ function setup(): {
     start: jest.fn(() => Promise.resolve()),
     close: jest.fn(() => Promise.resolve()),
   } as unknown as jest.Mocked<Required<LockBackend>>;
-  const options = resolveLockOptions({ redis: 'redis://127.0.0.1:1' });
+  const options = resolveLockOptions({ redis: 'redis://127.0.0.1:1', retry });
   const service = new LockService(backend, options, new LockMetrics(new Registry()));
   return { service, backend, events, releaseNow: () => releaseNow() };
 }
@@ -119,5 +119,81 @@ describe('LockService call path', () => {
       LockNotAcquiredError,
     );
     expect(fn).not.toHaveBeenCalled();
+  });
+});
+
+describe('LockService: a lock handed over by a release', () => {
+  function contended(retry?: { pollMinMs: number; pollMaxMs: number }) {
+    const ctx = setup(retry);
+    ctx.backend.acquireFree.mockResolvedValue(0);
+    const announce = (next: string, fence?: number): void =>
+      ctx.backend.onReleased.mock.calls[0][0]('k', next, fence);
+    const waiterId = (): string => ctx.backend.acquire.mock.calls[0][0].owner;
+    return { ...ctx, announce, waiterId };
+  }
+
+  it('takes a grant announced with a fence above the one its busy answer saw, no round trip', async () => {
+    const { service, backend, announce, waiterId, releaseNow } = contended();
+    backend.acquire.mockResolvedValue({ granted: false, retryInMs: 10_000, fenceNow: 5 });
+    const call = service.runLocked(['k'], {}, 'wait', 'm', (h) => h.fencingToken);
+    await tick();
+    announce(waiterId(), 6);
+    await tick();
+    releaseNow();
+    await expect(call).resolves.toBe(6);
+    expect(backend.acquire).toHaveBeenCalledTimes(1);
+  });
+
+  it('ignores an announced grant no newer than its busy answer, and one for another waiter', async () => {
+    const { service, backend, announce, waiterId, releaseNow } = contended();
+    backend.acquire.mockResolvedValue({ granted: false, retryInMs: 10_000, fenceNow: 5 });
+    let fence = 0;
+    const call = service.runLocked(['k'], {}, 'wait', 'm', (h) => (fence = h.fencingToken));
+    await tick();
+    announce(waiterId(), 5);
+    announce('someone-else', 7);
+    await tick();
+    expect(fence).toBe(0);
+    announce(waiterId(), 8);
+    await tick();
+    releaseNow();
+    await expect(call).resolves.toBe(8);
+  });
+
+  it('trusts no announced grant after a failed call until a request is answered busy again', async () => {
+    const { service, backend, announce, waiterId, releaseNow } = contended({
+      pollMinMs: 1,
+      pollMaxMs: 50,
+    });
+    let answer: (v: AcquireOutcome) => void = () => undefined;
+    backend.acquire
+      .mockRejectedValueOnce(new LockBackendError('acquire: no answer within 1000 ms'))
+      .mockImplementationOnce(() => new Promise((r) => (answer = r)));
+    const call = service.runLocked(['k'], {}, 'wait', 'm', (h) => h.fencingToken);
+    await tick();
+    // the failed call's grant may have been undone by the release sent after it
+    expect(backend.release).toHaveBeenCalledTimes(1);
+    releaseNow();
+    announce(waiterId(), 9);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(backend.acquire).toHaveBeenCalledTimes(2);
+    answer({ granted: true, fences: [10] });
+    await tick();
+    releaseNow();
+    await expect(call).resolves.toBe(10);
+  });
+
+  it('gives back a lock handed over when no busy answer dates it', async () => {
+    const { service, backend, releaseNow } = contended({ pollMinMs: 1, pollMaxMs: 20 });
+    backend.acquire
+      .mockResolvedValueOnce({ granted: true, fences: [4], handedOver: true })
+      .mockResolvedValueOnce({ granted: true, fences: [5] });
+    const call = service.runLocked(['k'], {}, 'wait', 'm', (h) => h.fencingToken);
+    await tick();
+    expect(backend.release).toHaveBeenCalledTimes(1);
+    releaseNow();
+    await new Promise((r) => setTimeout(r, 60));
+    releaseNow();
+    await expect(call).resolves.toBe(5);
   });
 });

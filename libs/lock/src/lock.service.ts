@@ -44,7 +44,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     @Inject(RESOLVED_LOCK_OPTIONS) private readonly options: ResolvedLockOptions,
     @Inject(LOCK_METRICS) private readonly metrics: LockMetrics,
   ) {
-    backend.onReleased((name, next) => this.board.released(name, next));
+    backend.onReleased((name, next, fence) => this.board.released(name, next, fence));
     this.hooks = {
       onLost: (h) => metrics.leaseLost(h.metricName),
       onReleased: (h, heldMs) => metrics.observeHeld(h.metricName, heldMs),
@@ -264,11 +264,22 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** The fair path: queue (when waiting) and retry on release announcements or by polling. */
+  /**
+   * The fair path: queue (when waiting) and retry on release announcements or by polling. A
+   * release may hand the lock to a queued waiter outright (the announcement carries its fence):
+   * that grant was made after the last request answered busy, so its lease counts from that
+   * request's sending. It is trusted only when its fence is above the counter that answer saw
+   * (an older announcement may be of a grant undone after a failed call), and not at all after
+   * a failed call until a request is answered busy again.
+   */
   private async queue(a: Attempt): Promise<LockHandle | null> {
     const { names, owner, metricName, started, deadline } = a;
     const waiterLiveMs = this.options.pollMaxMs * 3 + 1_000;
     const waiter = a.mode === 'wait' ? this.board.add(owner, names) : null;
+    let busySent = -1;
+    let busyFence = Infinity;
+    const handed = (): LockHandle | null =>
+      waiter && waiter.grant > busyFence ? this.grant(a, [waiter.grant], busySent) : null;
     try {
       for (let attempt = 0; ; attempt++) {
         const sent = Date.now();
@@ -285,7 +296,18 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
             waiterLiveMs,
             timeoutMs: Math.max(remaining, 1_000),
           });
+          if (outcome.granted && outcome.handedOver) {
+            if (busySent >= 0) return this.grant(a, outcome.fences, busySent);
+            // handed over after a request whose answer was lost: when is unknown, so give it back
+            throw new LockBackendError('a lock handed over after a failed call was given back');
+          }
           if (outcome.granted) return this.grant(a, outcome.fences, sent - (outcome.driftMs ?? 0));
+          if (outcome.fenceNow !== undefined) {
+            busySent = sent;
+            busyFence = outcome.fenceNow;
+          }
+          const early = handed();
+          if (early) return early;
           if (!waiter || Date.now() >= deadline) {
             if (waiter) void this.backend.leave(names, owner).catch(() => undefined);
             this.metrics.observeAcquire(
@@ -297,7 +319,11 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
             throw new LockNotAcquiredError(names, Date.now() - started);
           }
           await this.board.sleep(waiter, this.pause(outcome.retryInMs, deadline));
+          const woken = handed();
+          if (woken) return woken;
         } catch (err) {
+          busySent = -1;
+          busyFence = Infinity;
           this.backendFailed(err, a, waiter !== null && Date.now() < deadline);
           await this.board.sleep(waiter!, this.pause(-1, deadline));
         }

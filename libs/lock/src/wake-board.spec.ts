@@ -35,4 +35,14 @@ describe('WakeBoard', () => {
     board.released('k', 'w');
     expect(w.woken).toBe(false);
   });
+
+  it('hands the fence of an outright grant to the named waiter only', async () => {
+    const board = new WakeBoard();
+    const a = board.add('a', ['k']);
+    const b = board.add('b', ['k']);
+    const sleeping = board.sleep(b, 10_000);
+    board.released('k', 'b', 42);
+    await sleeping;
+    expect([a.grant, b.grant]).toEqual([0, 42]);
+  });
 });

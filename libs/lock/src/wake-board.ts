@@ -2,6 +2,8 @@
 export interface Waiter {
   readonly id: string;
   readonly names: readonly string[];
+  /** The fence of a lock a release handed to this waiter outright (0: none yet). */
+  grant: number;
   woken: boolean;
   wake: (() => void) | null;
 }
@@ -10,7 +12,7 @@ export class WakeBoard {
   private readonly byName = new Map<string, Set<Waiter>>();
 
   add(id: string, names: readonly string[]): Waiter {
-    const waiter: Waiter = { id, names, woken: false, wake: null };
+    const waiter: Waiter = { id, names, grant: 0, woken: false, wake: null };
     for (const name of names) {
       let set = this.byName.get(name);
       if (!set) this.byName.set(name, (set = new Set()));
@@ -33,12 +35,17 @@ export class WakeBoard {
     }
   }
 
-  /** A lock was released: wake the queued waiter it names, or every local waiter on it. */
-  released(name: string, next: string): void {
+  /**
+   * A lock was released: wake the queued waiter it names (handing it the lock when `fence` is
+   * given), or every local waiter on it.
+   */
+  released(name: string, next: string, fence?: number): void {
     const set = this.byName.get(name);
     if (!set) return;
     for (const w of set) {
-      if (next === '' || w.id === next) this.signal(w);
+      if (next !== '' && w.id !== next) continue;
+      if (fence !== undefined) w.grant = fence;
+      this.signal(w);
     }
   }
 

@@ -27,10 +27,19 @@ describe('fair queue and release announcements on real Redis (integration)', () 
   const about = (name: string): string[] => heard.filter((m) => m.includes(`{${name}}`));
   const key = (name: string): string => `${a.keyPrefix}{${name}}`;
 
-  /** Puts a waiter that never retries at the head of a name's queue, live for `ms`. */
-  async function queueGhost(name: string, ms: number): Promise<void> {
-    await redis.lpush(`${key(name)}:q`, 'ghost');
-    await redis.zadd(`${key(name)}:qt`, Date.now() + ms, 'ghost');
+  /**
+   * Puts a waiter that never retries at the head of a name's queue (entry "<id>|<lease>|<live>",
+   * as ACQUIRE writes it), its last request `ago` ms back and live for `live` ms from it.
+   */
+  async function queueGhost(
+    name: string,
+    leaseMs: number,
+    live: number,
+    ago: number,
+  ): Promise<void> {
+    const entry = `ghost|${leaseMs}|${live}`;
+    await redis.lpush(`${key(name)}:q`, entry);
+    await redis.zadd(`${key(name)}:qt`, Date.now() - ago + live, entry);
   }
 
   it('announces a release only when someone waits for it', async () => {
@@ -55,6 +64,8 @@ describe('fair queue and release announcements on real Redis (integration)', () 
     const waiting = a.locks.acquire('fq:fair');
     await sleep(100);
     await holder.release();
+    // handed to the waiter by the release itself, not reserved for a second round trip
+    expect(await redis.get(key('fq:fair'))).toMatch(/^[^>]/);
     // b has no waiters of its own, so it tries the lean first attempt at once
     expect(await b.locks.tryAcquire('fq:fair')).toBeNull();
     const got = await waiting;
@@ -68,7 +79,8 @@ describe('fair queue and release announcements on real Redis (integration)', () 
     const started = Date.now();
     const waiting = b.locks.acquire('fq:ghost');
     await sleep(100);
-    await queueGhost('fq:ghost', 1_200);
+    // its last request is older than half its lease: reserved, not handed over
+    await queueGhost('fq:ghost', 2_000, 4_000, 2_800);
     await holder.release();
     expect(await a.locks.tryAcquire('fq:ghost')).toBeNull();
     const got = await waiting;
@@ -79,11 +91,27 @@ describe('fair queue and release announcements on real Redis (integration)', () 
     await got.release();
   });
 
-  it('passes a reserved turn on when its waiter gives up', async () => {
+  it('holds a lock handed to a waiter that died until that lease ends, like any holder', async () => {
+    const holder = await a.locks.acquire('fq:dead');
+    const waiting = b.locks.acquire('fq:dead');
+    await sleep(100);
+    await queueGhost('fq:dead', 1_500, 4_000, 0);
+    await holder.release();
+    const released = Date.now();
+    expect(await a.locks.tryAcquire('fq:dead')).toBeNull();
+    const got = await waiting;
+    const waited = Date.now() - released;
+    expect(waited).toBeGreaterThanOrEqual(1_400);
+    expect(waited).toBeLessThan(1_500 + 1_000 + 500); // + one poll + slack
+    expect(got.fencingToken).toBe(holder.fencingToken + 2); // the dead waiter's grant had one
+    await got.release();
+  });
+
+  it('passes on a lock handed to a waiter that gives up', async () => {
     const holder = await a.locks.acquire('fq:leave');
     const waiting = b.locks.acquire('fq:leave');
     await sleep(100);
-    await queueGhost('fq:leave', 60_000);
+    await queueGhost('fq:leave', 60_000, 60_000, 0);
     await holder.release();
     await sleep(50);
     expect(await a.locks.tryAcquire('fq:leave')).toBeNull();

@@ -3,8 +3,18 @@ export type AcquireOutcome =
       granted: true;
       fences: number[];
       /** clock drift to take off the lease (Redlock) */ driftMs?: number;
+      /**
+       * A release handed the lock to this waiter before this request arrived: its lease is
+       * counted from the waiter's last request that was answered busy.
+       */
+      handedOver?: boolean;
     }
-  | { granted: false; /** ms until a blocking lease ends; -1 when unknown */ retryInMs: number };
+  | {
+      granted: false;
+      /** ms until a blocking lease ends; -1 when unknown */ retryInMs: number;
+      /** For a queued waiter, the name's fence counter when this request was answered. */
+      fenceNow?: number;
+    };
 
 export interface AcquireRequest {
   names: readonly string[];
@@ -23,6 +33,8 @@ export interface AcquireRequest {
   /** Give up (LockBackendError) when Redis has not answered within this. */
   timeoutMs: number;
 }
+
+export type ReleaseListener = (name: string, nextWaiter: string, fence?: number) => void;
 
 /** Where locks live: one Redis, or a Redlock quorum of independent masters. */
 export interface LockBackend {
@@ -45,8 +57,11 @@ export interface LockBackend {
   ): Promise<boolean>;
   /** A waiter that gives up leaves the queue (best effort). */
   leave(names: readonly string[], waiter: string): Promise<void>;
-  /** Called with (name, next queued waiter or '') whenever a lock is released anywhere. */
-  onReleased(listener: (name: string, nextWaiter: string) => void): void;
+  /**
+   * Called whenever a lock is released anywhere with the name, the waiter it went to or is
+   * reserved for ('' when free), and the fence when it was granted to that waiter outright.
+   */
+  onReleased(listener: ReleaseListener): void;
   /** Starts the release subscription; resolves when subscribed (or rejects if Redis is down). */
   start(): Promise<void>;
   close(): Promise<void>;

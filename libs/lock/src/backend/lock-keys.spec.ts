@@ -9,6 +9,11 @@ describe('LockKeys.announcement', () => {
       next: 'w.42.7',
     });
     expect(keys.announcement(`${keys.lock('pay:1')}\n`)).toEqual({ name: 'pay:1', next: '' });
+    expect(keys.announcement(`${keys.lock('pay:1')}\nw.42.7\n1234`)).toEqual({
+      name: 'pay:1',
+      next: 'w.42.7',
+      fence: 1234,
+    });
   });
 
   it('keeps braces inside a name and strips a client keyPrefix', () => {

@@ -42,11 +42,21 @@ export class LockKeys {
   }
 
   /**
-   * Parses a release announcement ("<lock key>\n<next waiter>", the key as Redis saw it, so
-   * with the client's own keyPrefix, if any, in front). Null when it is not one of ours.
+   * Parses a release announcement: "<lock key>\n<waiter>[\n<fence>]" (see lock.scripts.ts), the
+   * key as Redis saw it, so with the client's own keyPrefix, if any, in front. Null when it is
+   * not one of ours. Waiter ids never hold a newline and are never all digits.
    */
-  announcement(message: string, clientPrefix = ''): { name: string; next: string } | null {
-    const cut = message.lastIndexOf('\n');
+  announcement(
+    message: string,
+    clientPrefix = '',
+  ): { name: string; next: string; fence?: number } | null {
+    let cut = message.lastIndexOf('\n');
+    let fence: number | undefined;
+    const tail = message.slice(cut + 1);
+    if (/^\d+$/.test(tail)) {
+      fence = Number(tail);
+      cut = message.lastIndexOf('\n', cut - 1);
+    }
     const start = clientPrefix.length + this.prefix.length + 1;
     if (
       cut < start ||
@@ -55,6 +65,9 @@ export class LockKeys {
     ) {
       return null;
     }
-    return { name: message.slice(start, cut - 1), next: message.slice(cut + 1) };
+    const next = fence === undefined ? tail : message.slice(cut + 1, message.lastIndexOf('\n'));
+    return fence === undefined
+      ? { name: message.slice(start, cut - 1), next }
+      : { name: message.slice(start, cut - 1), next, fence };
   }
 }

@@ -15,7 +15,12 @@ import { LuaScript } from './lua-script';
 //                    blocked by it marks it (*), and the mark passes to the holder it becomes.
 // A waiter marks what blocks it each time it tries, so a mark is never older than one poll.
 
-/** Hands a released (or given-up) lock to the next live queued waiter, or frees it; announces. */
+/**
+ * Hands a released (or given-up) lock to the next live queued waiter, or frees it, and announces
+ * it as "<lock key>\\n<waiter>\\n<fence>" (granted), "<lock key>\\n<waiter>" (reserved) or
+ * "<lock key>\\n" (free). A queue entry is "<waiter>|<lease ms>|<liveness ms>", its score the
+ * waiter's liveness deadline, so the time since its last request is known here.
+ */
 const HANDOVER = `
 local function handover(lock, channel)
   local q, qt = lock .. ':q', lock .. ':qt'
@@ -25,9 +30,21 @@ local function handover(lock, channel)
     local head = redis.call('LINDEX', q, 0)
     if not head then break end
     local deadline = tonumber(redis.call('ZSCORE', qt, head) or '0')
-    if deadline > now then
-      redis.call('SET', lock, '>' .. head, 'PX', deadline - now)
-      redis.call('PUBLISH', channel, lock .. '\\n' .. head)
+    local w, lease, live = string.match(head, '^(.*)|(%d+)|(%d+)$')
+    if deadline > now and w then
+      lease, live = tonumber(lease), tonumber(live)
+      -- the waiter counts a lease handed to it from its last request: grant it straight away
+      -- (no second round trip) while that request is less than half a lease old
+      if now - (deadline - live) < lease / 2 then
+        redis.call('LPOP', q)
+        redis.call('ZREM', qt, head)
+        local fence = redis.call('INCR', lock .. ':fence')
+        redis.call('SET', lock, redis.call('EXISTS', q) == 1 and w .. '*' or w, 'PX', lease)
+        redis.call('PUBLISH', channel, lock .. '\\n' .. w .. '\\n' .. fence)
+        return
+      end
+      redis.call('SET', lock, '>' .. w, 'PX', deadline - now)
+      redis.call('PUBLISH', channel, lock .. '\\n' .. w)
       return
     end
     -- its process stopped retrying: drop it
@@ -56,12 +73,15 @@ return 0
  * ARGV[5] '1' = honour the queue (a free lock with others queued ahead is busy),
  * ARGV[6] '1' = the caller will wait: when busy, mark the lock so its release is announced,
  * ARGV[7] '1' = the waiter may be queued already (leave the queue when granted).
- * Returns {1, fence...} when granted, else {0, ms until the longest blocking lease ends (-1 unknown)}.
+ * Returns {1, fence...} when granted, {2, fence} when a release handed it to this waiter before
+ * this request arrived, else {0, ms until the longest blocking lease ends (-1 unknown), and for a
+ * queued waiter the name's fence counter}.
  */
 export const ACQUIRE_SCRIPT = `
 local n = #KEYS / 4
 local owner, waiter = ARGV[1], ARGV[3]
 local fair = waiter ~= ''
+local entry = fair and (waiter .. '|' .. ARGV[2] .. '|' .. ARGV[4]) or ''
 local honour = fair or ARGV[5] == '1'
 local now = nil
 local function clock()
@@ -74,8 +94,8 @@ end
 local function take(i, marked)
   local lock, q, qt = KEYS[i * 4 + 1], KEYS[i * 4 + 3], KEYS[i * 4 + 4]
   if fair and ARGV[7] == '1' then
-    redis.call('LREM', q, 1, waiter)
-    redis.call('ZREM', qt, waiter)
+    redis.call('LREM', q, 1, entry)
+    redis.call('ZREM', qt, entry)
   end
   -- waiters still queued behind: this holder's release must be announced
   if marked or redis.call('EXISTS', q) == 1 then
@@ -85,14 +105,18 @@ local function take(i, marked)
   end
   return redis.call('INCR', KEYS[i * 4 + 2])
 end
--- one name, free with nobody queued ahead, or reserved for this waiter
+-- one name, free with nobody queued ahead, or reserved for this waiter, or handed to it
+-- already (while this request was on its way: {2, fence})
 if n == 1 then
   local v = redis.call('GET', KEYS[1])
-  if fair and v == '>' .. waiter then return {1, take(0, false)} end
-  if fair and v == '>' .. waiter .. '*' then return {1, take(0, true)} end
+  if fair and v then
+    if v == '>' .. waiter then return {1, take(0, false)} end
+    if v == '>' .. waiter .. '*' then return {1, take(0, true)} end
+    if v == owner or v == owner .. '*' then return {2, tonumber(redis.call('GET', KEYS[2]))} end
+  end
   if not v then
     local head = honour and redis.call('LINDEX', KEYS[3], 0)
-    if not head or head == waiter then return {1, take(0, false)} end
+    if not head or head == entry then return {1, take(0, false)} end
   end
 end
 local blocked, wait = false, -1
@@ -108,7 +132,7 @@ for i = 0, n - 1 do
     -- drop waiters at the head that stopped retrying (their process died), then honour the queue
     while true do
       local head = redis.call('LINDEX', q, 0)
-      if not head or head == waiter then break end
+      if not head or head == entry then break end
       local deadline = redis.call('ZSCORE', qt, head)
       if deadline and tonumber(deadline) > clock() then
         blocked = true
@@ -124,10 +148,12 @@ if blocked then
     local live = tonumber(ARGV[4])
     for i = 0, n - 1 do
       local q, qt = KEYS[i * 4 + 3], KEYS[i * 4 + 4]
-      if redis.call('ZADD', qt, clock() + live, waiter) == 1 then redis.call('RPUSH', q, waiter) end
+      if redis.call('ZADD', qt, clock() + live, entry) == 1 then redis.call('RPUSH', q, entry) end
       redis.call('PEXPIRE', q, live * 2)
       redis.call('PEXPIRE', qt, live * 2)
     end
+    -- the fence so far: a grant announced later with a larger one was made after this request
+    return {0, wait, tonumber(redis.call('GET', KEYS[2]) or '0')}
   end
   return {0, wait}
 end
@@ -170,16 +196,21 @@ return owned
 `;
 
 /**
- * LEAVE: a waiter that gives up leaves the queues and passes on a lock reserved for it.
+ * LEAVE: a waiter that gives up leaves the queues and passes on a lock reserved or handed to it.
  * KEYS: lock, queue, timeouts per name; ARGV[1] waiter, ARGV[2] channel.
  */
 export const LEAVE_SCRIPT = `${HANDOVER}
+local w = ARGV[1]
 for i = 0, #KEYS / 3 - 1 do
-  local lock = KEYS[i * 3 + 1]
-  redis.call('LREM', KEYS[i * 3 + 2], 1, ARGV[1])
-  redis.call('ZREM', KEYS[i * 3 + 3], ARGV[1])
+  local lock, q, qt = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
+  for _, e in ipairs(redis.call('LRANGE', q, 0, -1)) do
+    if string.sub(e, 1, #w + 1) == w .. '|' then
+      redis.call('LREM', q, 1, e)
+      redis.call('ZREM', qt, e)
+    end
+  end
   local v = redis.call('GET', lock)
-  if v == '>' .. ARGV[1] or v == '>' .. ARGV[1] .. '*' then handover(lock, ARGV[2]) end
+  if v == '>' .. w or v == '>' .. w .. '*' or v == w or v == w .. '*' then handover(lock, ARGV[2]) end
 end
 return 1
 `;

@@ -1,4 +1,4 @@
-import type { AcquireOutcome, AcquireRequest, LockBackend } from './lock-backend';
+import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } from './lock-backend';
 import { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
 import { closeRedis, RedisClient } from './redis-connection';
@@ -7,6 +7,9 @@ import { explainCrossSlot, withTimeout } from './with-timeout';
 export function toOutcome(reply: unknown): AcquireOutcome {
   const arr = reply as number[];
   if (arr[0] === 1) return { granted: true, fences: arr.slice(1).map(Number) };
+  if (arr[0] === 2) return { granted: true, fences: [Number(arr[1])], handedOver: true };
+  if (arr.length > 2)
+    return { granted: false, retryInMs: Number(arr[1]), fenceNow: Number(arr[2]) };
   return { granted: false, retryInMs: Number(arr[1]) };
 }
 
@@ -14,7 +17,7 @@ export function toOutcome(reply: unknown): AcquireOutcome {
 export class RedisLockBackend implements LockBackend {
   readonly fair = true;
   private subscriber: RedisClient | null = null;
-  private readonly listeners: ((name: string, next: string) => void)[] = [];
+  private readonly listeners: ReleaseListener[] = [];
 
   constructor(
     private readonly client: RedisClient,
@@ -79,7 +82,7 @@ export class RedisLockBackend implements LockBackend {
     await LOCK_SCRIPTS.leave.run(this.client, keys.length, args, 1_000, 'leave');
   }
 
-  onReleased(listener: (name: string, next: string) => void): void {
+  onReleased(listener: ReleaseListener): void {
     this.listeners.push(listener);
   }
 
@@ -90,7 +93,7 @@ export class RedisLockBackend implements LockBackend {
     const clientPrefix = this.client.options.keyPrefix;
     sub.on('message', (_channel: string, message: string) => {
       const a = this.keys.announcement(message, clientPrefix);
-      if (a) for (const l of this.listeners) l(a.name, a.next);
+      if (a) for (const l of this.listeners) l(a.name, a.next, a.fence);
     });
     this.subscriber = sub;
     // ioredis re-subscribes by itself after a reconnect

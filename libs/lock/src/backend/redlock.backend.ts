@@ -1,5 +1,5 @@
 import { LockBackendError } from '../lock.errors';
-import type { AcquireOutcome, AcquireRequest, LockBackend } from './lock-backend';
+import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } from './lock-backend';
 import type { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
 import { toOutcome } from './redis-lock.backend';
@@ -21,7 +21,7 @@ export class RedlockBackend implements LockBackend {
   readonly fair = false;
   private readonly nodes: Node[];
   private readonly quorum: number;
-  private readonly listeners: ((name: string, next: string) => void)[] = [];
+  private readonly listeners: ReleaseListener[] = [];
 
   constructor(
     clients: { client: RedisClient; owned: boolean }[],
@@ -139,7 +139,7 @@ export class RedlockBackend implements LockBackend {
     // no queue in Redlock mode
   }
 
-  onReleased(listener: (name: string, next: string) => void): void {
+  onReleased(listener: ReleaseListener): void {
     this.listeners.push(listener);
   }
 
