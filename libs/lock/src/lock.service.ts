@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { getContextSlot, isThenable, runWithContext, setContextSlot } from '@keel/core';
 import type { LockBackend } from './backend/lock-backend';
@@ -11,6 +10,7 @@ import {
 import { LockBackendError, LockNotAcquiredError } from './lock.errors';
 import { HandleHooks, LockHandle } from './lock-handle';
 import { LockMetrics } from './lock.metrics';
+import { newOwnerToken } from './owner-token';
 import type { LockCallOptions, OnBusy, ResolvedLockOptions } from './lock.options';
 import { checkCallOptions, normaliseKeys } from './lock.validation';
 import { WakeBoard } from './wake-board';
@@ -28,9 +28,6 @@ interface Attempt {
   deadline: number;
   owner: string;
 }
-
-const PROCESS_TAG = `${randomBytes(6).toString('hex')}.${process.pid}`;
-let ownerSeq = 0;
 
 /** Acquire, try and scoped use of distributed locks; the runtime behind @DistributedLock. */
 @Injectable()
@@ -218,7 +215,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
       leaseMs,
       started: Date.now(),
       deadline: 0,
-      owner: `${PROCESS_TAG}.${++ownerSeq}`,
+      owner: newOwnerToken(),
     };
     a.deadline = a.started + waitMs;
     // the uncontended case in one lean script; busy or queued goes on to the fair path below,

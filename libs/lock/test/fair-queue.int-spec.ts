@@ -14,8 +14,9 @@ describe('fair queue and release announcements on real Redis (integration)', () 
   beforeAll(async () => {
     a = await bootLockApp({ leaseMs: 10_000, waitMs: 5_000 });
     b = await bootLockApp({ keyPrefix: a.keyPrefix, leaseMs: 10_000, waitMs: 5_000 });
-    sub.on('message', (_c: string, message: string) => heard.push(message));
-    await sub.subscribe(`${a.keyPrefix}released`);
+    // every process's own channel too: "<prefix>released:<process tag>"
+    sub.on('pmessage', (_p: string, _c: string, message: string) => heard.push(message));
+    await sub.psubscribe(`${a.keyPrefix}released*`);
   });
   afterAll(async () => {
     await a.app.close();

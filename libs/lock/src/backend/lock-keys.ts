@@ -9,6 +9,11 @@ export class LockKeys {
     this.channel = `${prefix}released`;
   }
 
+  /** The channel of one process's waiters (see owner-token.ts), named after its tag. */
+  inbox(processTag: string): string {
+    return `${this.channel}:${processTag}`;
+  }
+
   lock(name: string): string {
     return `${this.prefix}{${name}}`;
   }

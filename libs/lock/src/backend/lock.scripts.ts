@@ -17,9 +17,10 @@ import { LuaScript } from './lua-script';
 
 /**
  * Hands a released (or given-up) lock to the next live queued waiter, or frees it, and announces
- * it as "<lock key>\\n<waiter>\\n<fence>" (granted), "<lock key>\\n<waiter>" (reserved) or
- * "<lock key>\\n" (free). A queue entry is "<waiter>|<lease ms>|<liveness ms>", its score the
- * waiter's liveness deadline, so the time since its last request is known here.
+ * it as "<lock key>\\n<waiter>\\n<fence>" (granted) or "<lock key>\\n<waiter>" (reserved) on the
+ * waiter's process's own channel, or "<lock key>\\n" (free) on the channel all processes hear.
+ * A queue entry is "<waiter>|<lease ms>|<liveness ms>", its score the waiter's liveness
+ * deadline, so the time since its last request is known here.
  */
 const HANDOVER = `
 local function handover(lock, channel)
@@ -33,6 +34,9 @@ local function handover(lock, channel)
     local w, lease, live = string.match(head, '^(.*)|(%d+)|(%d+)$')
     if deadline > now and w then
       lease, live = tonumber(lease), tonumber(live)
+      -- only the waiter's own process hears of it: "<channel>:<process tag>", the tag being
+      -- the waiter id up to its last dot
+      local inbox = channel .. ':' .. (string.match(w, '^(.*)%.') or '')
       -- the waiter counts a lease handed to it from its last request: grant it straight away
       -- (no second round trip) while that request is less than half a lease old
       if now - (deadline - live) < lease / 2 then
@@ -40,11 +44,11 @@ local function handover(lock, channel)
         redis.call('ZREM', qt, head)
         local fence = redis.call('INCR', lock .. ':fence')
         redis.call('SET', lock, redis.call('EXISTS', q) == 1 and w .. '*' or w, 'PX', lease)
-        redis.call('PUBLISH', channel, lock .. '\\n' .. w .. '\\n' .. fence)
+        redis.call('PUBLISH', inbox, lock .. '\\n' .. w .. '\\n' .. fence)
         return
       end
       redis.call('SET', lock, '>' .. w, 'PX', deadline - now)
-      redis.call('PUBLISH', channel, lock .. '\\n' .. w)
+      redis.call('PUBLISH', inbox, lock .. '\\n' .. w)
       return
     end
     -- its process stopped retrying: drop it

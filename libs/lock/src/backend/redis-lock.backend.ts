@@ -1,4 +1,5 @@
 import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } from './lock-backend';
+import { PROCESS_TAG } from '../owner-token';
 import { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
 import { closeRedis, RedisClient } from './redis-connection';
@@ -97,7 +98,8 @@ export class RedisLockBackend implements LockBackend {
     });
     this.subscriber = sub;
     // ioredis re-subscribes by itself after a reconnect
-    await withTimeout(sub.subscribe(this.keys.channel), 5_000, 'subscribe');
+    const channels = [this.keys.channel, this.keys.inbox(PROCESS_TAG)];
+    await withTimeout(sub.subscribe(...channels), 5_000, 'subscribe');
   }
 
   async close(): Promise<void> {
