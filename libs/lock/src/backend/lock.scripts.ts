@@ -8,11 +8,12 @@ import { LuaScript } from './lua-script';
 // The lock's value says who has it and whether anyone waits, so that the uncontended acquire and
 // release each stay at two calls (most of what a lock costs is the script calls themselves):
 //   <owner>          held, nobody known to wait
-//   <owner>*         held, someone waits: its release is announced (and handed over, below)
-//   ><waiter>        reserved for the queue's head: a release with waiters queued hands the lock
-//                    to the next live waiter instead of freeing it, so a newcomer cannot barge
-//                    in; the reservation ends with the waiter's liveness deadline. A waiter
-//                    blocked by it marks it (*), and the mark passes to the holder it becomes.
+//   <owner>*         held, someone waits: its release hands the lock to the next live queued
+//                    waiter (as <waiter>, with a new fence) instead of freeing it, so a newcomer
+//                    cannot barge in, and announces it
+//   ><waiter>        reserved for the queue's head, when handing it over outright would leave
+//                    the waiter too little lease (see HANDOVER); ends with its liveness deadline.
+//                    A waiter blocked by it marks it (*), and the mark passes to the holder.
 // A waiter marks what blocks it each time it tries, so a mark is never older than one poll.
 
 /**
@@ -167,9 +168,8 @@ return out
 `;
 
 /**
- * RELEASE: frees each lock still owned by ARGV[1]; one someone waits for is handed over to the
- * next queued waiter (or freed) and announced on channel ARGV[2] as "<lock key>\\n<waiter or ''>".
- * KEYS: the locks. Returns how many were owned.
+ * RELEASE: frees each lock still owned by ARGV[1]; one someone waits for goes through HANDOVER
+ * (ARGV[2] the channel all processes hear). KEYS: the locks. Returns how many were owned.
  */
 export const RELEASE_SCRIPT = `${HANDOVER}
 local released = 0
