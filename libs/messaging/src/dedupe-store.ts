@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { DedupeStoreError } from './messaging.errors';
 import type { RedisConnection } from './messaging.options';
 
 /** Remembers ids of handled messages in Redis, so a redelivery can be skipped. */
@@ -9,6 +10,7 @@ export class DedupeStore {
   constructor(
     connection: RedisConnection,
     private readonly prefix: string,
+    private readonly timeoutMs: number,
   ) {
     if (connection instanceof Redis) {
       this.redis = connection;
@@ -25,12 +27,14 @@ export class DedupeStore {
   }
 
   async seen(scope: string, id: string): Promise<boolean> {
-    return (await this.redis.exists(this.key(scope, id))) === 1;
+    const key = this.key(scope, id);
+    return (await this.within('lookup', key, this.redis.exists(key))) === 1;
   }
 
   /** Called only after the handler succeeded, so a failed attempt is never marked. */
   async markHandled(scope: string, id: string, ttlMs: number): Promise<void> {
-    await this.redis.set(this.key(scope, id), '1', 'PX', ttlMs);
+    const key = this.key(scope, id);
+    await this.within('mark', key, this.redis.set(key, '1', 'PX', ttlMs));
   }
 
   async close(): Promise<void> {
@@ -42,5 +46,25 @@ export class DedupeStore {
 
   private key(scope: string, id: string): string {
     return `${this.prefix}${scope}:${id}`;
+  }
+
+  /**
+   * The call's answer, or DedupeStoreError past the budget: with Redis down, ioredis holds a
+   * command through its reconnect retries (about 10 s by its default schedule) before failing.
+   */
+  private within<T>(what: string, key: string, call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DedupeStoreError(what, key, `no answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+    });
+    return Promise.race([
+      call.catch((err: unknown) => {
+        throw new DedupeStoreError(what, key, err);
+      }),
+      late,
+    ]).finally(() => clearTimeout(timer));
   }
 }

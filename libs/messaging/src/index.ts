@@ -11,7 +11,12 @@ export type { KafkaBatchContext, KafkaMessageContext } from './message-context';
 export { KAFKA_CLIENT, HEADER_MESSAGE_ID } from './messaging.constants';
 export { DLT_HEADERS, retryTopicName } from './dead-letter';
 export { jsonSerializer } from './json.serializer';
-export { MessageValidationError, MissingPackageError, ProducerError } from './messaging.errors';
+export {
+  DedupeStoreError,
+  MessageValidationError,
+  MissingPackageError,
+  ProducerError,
+} from './messaging.errors';
 export type {
   BackoffOptions,
   ConsumerSettings,

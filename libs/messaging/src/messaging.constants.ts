@@ -20,4 +20,5 @@ export const DEFAULTS = {
   restartMaxMs: 30_000,
   idempotencyTtlMs: 24 * 3600_000,
   idempotencyPrefix: 'keel:msg:',
+  idempotencyTimeoutMs: 2_000,
 } as const;

@@ -27,6 +27,17 @@ export class ProducerError extends KeelError {
   }
 }
 
+/** The idempotency store (Redis) did not answer a dedupe lookup or mark within its budget. */
+export class DedupeStoreError extends KeelError {
+  constructor(what: string, key: string, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`Dedupe store: ${what} of "${key}" failed: ${why}. The message will be redelivered.`, {
+      code: 'KEEL_DEDUPE_STORE',
+      cause,
+    });
+  }
+}
+
 /** An optional peer package a feature needs is not installed. */
 export class MissingPackageError extends KeelError {
   constructor(pkg: string, feature: string) {

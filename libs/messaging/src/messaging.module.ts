@@ -60,7 +60,11 @@ import { resolveMessagingOptions } from './messaging.validation';
       inject: [MESSAGING_MODULE_OPTIONS, RESOLVED_MESSAGING_OPTIONS],
       useFactory: (options: MessagingModuleOptions, resolved: ResolvedMessagingOptions) =>
         options.idempotency
-          ? new DedupeStore(options.idempotency.redis, resolved.idempotencyPrefix)
+          ? new DedupeStore(
+              options.idempotency.redis,
+              resolved.idempotencyPrefix,
+              resolved.idempotencyTimeoutMs,
+            )
           : null,
     },
     KafkaProducer,

@@ -45,6 +45,11 @@ export interface IdempotencyOptions {
   ttlMs?: number;
   /** Prefix of the dedupe keys. Default `keel:msg:`. */
   keyPrefix?: string;
+  /**
+   * Budget of one dedupe lookup or mark, ms: past it the message fails with DedupeStoreError
+   * (and is redelivered) instead of waiting out the client's reconnect retries. Default 2 000.
+   */
+  timeoutMs?: number;
 }
 
 export interface MessagingModuleOptions {
@@ -113,5 +118,6 @@ export interface ResolvedMessagingOptions {
   restartMaxMs: number;
   idempotencyTtlMs: number;
   idempotencyPrefix: string;
+  idempotencyTimeoutMs: number;
   replicationFactor: number | undefined;
 }

@@ -19,6 +19,7 @@ describe('resolveMessagingOptions', () => {
       restartInitialMs: 1_000,
       restartMaxMs: 30_000,
       idempotencyPrefix: 'keel:msg:',
+      idempotencyTimeoutMs: 2_000,
     });
   });
 
@@ -36,6 +37,7 @@ describe('resolveMessagingOptions', () => {
     [{ ...base, retry: { nonBlocking: 'yes' } }, 'retry.nonBlocking'],
     [{ ...base, idempotency: {} }, 'idempotency.redis'],
     [{ ...base, idempotency: { redis: 'redis://x', ttlMs: -1 } }, 'idempotency.ttlMs'],
+    [{ ...base, idempotency: { redis: 'redis://x', timeoutMs: 0 } }, 'idempotency.timeoutMs'],
     [{ ...base, restart: { initialMs: 0 } }, 'restart.initialMs'],
     [{ ...base, replicationFactor: 0 }, 'replicationFactor'],
     [{ ...base, consumer: { sessionTimeout: 0 } }, 'consumer.sessionTimeout'],

@@ -118,6 +118,9 @@ export function resolveMessagingOptions(options: MessagingModuleOptions): Resolv
       checkNumber(idem?.ttlMs, 'idempotency.ttlMs', 1, moduleError, { integer: true }) ??
       DEFAULTS.idempotencyTtlMs,
     idempotencyPrefix: prefix,
+    idempotencyTimeoutMs:
+      checkNumber(idem?.timeoutMs, 'idempotency.timeoutMs', 1, moduleError) ??
+      DEFAULTS.idempotencyTimeoutMs,
     replicationFactor: checkNumber(options.replicationFactor, 'replicationFactor', 1, moduleError, {
       integer: true,
     }),
