@@ -17,10 +17,14 @@ describe('@keel/lock across processes on real Redis (integration)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`is safe: ${PROCESSES} processes x ${WORKERS} workers, ${PROCESSES * WORKERS * CYCLES} cycles of read-increment-write`, async () => {
-    const run = `${process.pid}-${Date.now()}`;
-    const prefix = `keel:test:safety:${run}:`;
-    const counterKey = `keel:test:safety:${run}:counter`;
+  /** Runs `hammer` in PROCESSES processes on one key; returns every grant and the give-ups. */
+  async function hammer(
+    name: string,
+    cycles: number,
+    env: Record<string, string> = {},
+  ): Promise<{ grants: [number, number][]; gaveUp: number; counter: number }> {
+    const run = `${name}:${process.pid}-${Date.now()}`;
+    const counterKey = `keel:test:${run}:counter`;
     const children = Array.from({ length: PROCESSES }, (_, i) =>
       spawnWorker(
         [
@@ -28,30 +32,54 @@ describe('@keel/lock across processes on real Redis (integration)', () => {
           'the-one-key',
           counterKey,
           String(WORKERS),
-          String(CYCLES),
-          join(dir, `${i}.json`),
+          String(cycles),
+          join(dir, `${run}.${i}.json`),
         ],
-        {
-          KEEL_LOCK_PREFIX: prefix,
-        },
+        { KEEL_LOCK_PREFIX: `keel:test:${run}:`, ...env },
       ),
     );
     await Promise.all(children.map(exited));
-
-    const grants = children.flatMap(
-      (_, i) => JSON.parse(readFileSync(join(dir, `${i}.json`), 'utf8')) as [number, number][],
+    const outs = children.map(
+      (_, i) =>
+        JSON.parse(readFileSync(join(dir, `${run}.${i}.json`), 'utf8')) as {
+          grants: [number, number][];
+          gaveUp: number;
+        },
     );
-    const total = PROCESSES * WORKERS * CYCLES;
-    expect(grants).toHaveLength(total);
-    // no lost update: the non-atomic counter saw every grant exactly once
-    expect(Number(await redis.get(counterKey))).toBe(total);
+    const counter = Number(await redis.get(counterKey));
+    await redis.del(counterKey);
+    return {
+      grants: outs.flatMap((o) => o.grants),
+      gaveUp: outs.reduce((n, o) => n + o.gaveUp, 0),
+      counter,
+    };
+  }
+
+  /** No lost update and fencing tokens strictly increasing in grant order. */
+  function expectSafe(grants: [number, number][], counter: number): void {
+    // the non-atomic counter saw every grant exactly once
+    expect(counter).toBe(grants.length);
     const bySeen = [...grants].sort((a, b) => a[0] - b[0]);
     bySeen.forEach(([seen], i) => expect(seen).toBe(i));
-    // fencing tokens in grant order strictly increase
     let violations = 0;
     for (let i = 1; i < bySeen.length; i++) if (bySeen[i][1] <= bySeen[i - 1][1]) violations++;
     expect(violations).toBe(0);
-    await redis.del(counterKey);
+  }
+
+  it(`is safe: ${PROCESSES} processes x ${WORKERS} workers, ${PROCESSES * WORKERS * CYCLES} cycles of read-increment-write`, async () => {
+    const { grants, gaveUp, counter } = await hammer('safety', CYCLES);
+    expect(gaveUp).toBe(0);
+    expect(grants).toHaveLength(PROCESSES * WORKERS * CYCLES);
+    expectSafe(grants, counter);
+  });
+
+  it('stays safe while most waiters give up (waitMs 3 ms) and leave the queue', async () => {
+    const { grants, gaveUp, counter } = await hammer('giveup', 500, { KEEL_LOCK_WAIT_MS: '3' });
+    // the give-up path really ran, and so did grants
+    expect(gaveUp).toBeGreaterThan(100);
+    expect(grants.length).toBeGreaterThan(100);
+    expect(grants.length + gaveUp).toBe(PROCESSES * WORKERS * 500);
+    expectSafe(grants, counter);
   });
 
   it('recovers from a holder killed with SIGKILL within lease + 1 s', async () => {

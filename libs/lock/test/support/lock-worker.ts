@@ -1,5 +1,6 @@
 // A separate OS process holding a LockService, driven by the multi-process tests:
 //   hammer <key> <counterKey> <workers> <cycles> <outFile>   read-increment-write under the lock
+//     (KEEL_LOCK_WAIT_MS: how long each attempt waits; one that gives up is counted, not retried)
 //   hold <key> <leaseMs>                                     take the lock, say HELD, wait to be killed
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { stackEnv } from '../../../../test/support/stack-env';
 import Redis from 'ioredis';
-import { LockModule, LockService } from '@keel/lock';
+import { LockModule, LockNotAcquiredError, LockService } from '@keel/lock';
 
 const REDIS_URL = stackEnv.redisUrl;
 const PREFIX = process.env.KEEL_LOCK_PREFIX || 'keel:test:worker:';
@@ -18,18 +19,25 @@ class WorkerModule {}
 async function hammer(locks: LockService, args: string[]): Promise<void> {
   const [key, counterKey, workers, cycles, outFile] = args;
   const redis = new Redis(REDIS_URL);
+  const waitMs = Number(process.env.KEEL_LOCK_WAIT_MS || 60_000);
   const grants: [number, number][] = []; // [counter value read inside, fencing token]
+  let gaveUp = 0;
   const worker = async (): Promise<void> => {
     for (let i = 0; i < Number(cycles); i++) {
-      await locks.using(key, { waitMs: 60_000, leaseMs: 5_000 }, async (h) => {
-        const seen = Number((await redis.get(counterKey)) ?? '0');
-        await redis.set(counterKey, String(seen + 1)); // deliberately not atomic
-        grants.push([seen, h.fencingToken]);
-      });
+      try {
+        await locks.using(key, { waitMs, leaseMs: 5_000 }, async (h) => {
+          const seen = Number((await redis.get(counterKey)) ?? '0');
+          await redis.set(counterKey, String(seen + 1)); // deliberately not atomic
+          grants.push([seen, h.fencingToken]);
+        });
+      } catch (err) {
+        if (!(err instanceof LockNotAcquiredError)) throw err;
+        gaveUp++;
+      }
     }
   };
   await Promise.all(Array.from({ length: Number(workers) }, worker));
-  writeFileSync(outFile, JSON.stringify(grants));
+  writeFileSync(outFile, JSON.stringify({ grants, gaveUp }));
   redis.disconnect();
 }
 
