@@ -143,4 +143,35 @@ describe('fair queue and release announcements on real Redis (integration)', () 
       client.disconnect();
     }
   });
+
+  it('a waiter that missed its announcement takes the lock handed to it on its next poll', async () => {
+    const client = new Redis(REDIS_URL, { connectionName: 'keel-fq-deaf' });
+    const c = await bootLockApp({ redis: client, keyPrefix: a.keyPrefix, leaseMs: 10_000 });
+    try {
+      const holder = await a.locks.acquire('fq:deaf');
+      const started = Date.now();
+      const waiting = c.locks.acquire('fq:deaf', { waitMs: 5_000 });
+      await sleep(100);
+      // cut c's subscriber only (ioredis reconnects it, too late for this release)
+      const subs = String(await redis.client('LIST'))
+        .split('\n')
+        .filter((l) => l.includes('name=keel-fq-deaf') && !/ sub=0 /.test(l));
+      expect(subs).toHaveLength(1);
+      await redis.client('KILL', 'ID', /id=(\d+)/.exec(subs[0])![1]);
+      await holder.release();
+      // handed to the waiter outright (its token, not a reservation), with nobody told
+      expect(await redis.get(key('fq:deaf'))).toMatch(/^[^>]/);
+      const got = await waiting;
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThan(500); // not woken: its poll (1 s) found the lock its own
+      expect(waited).toBeLessThan(2_000);
+      expect(got.fencingToken).toBe(holder.fencingToken + 1);
+      expect(got.signal.aborted).toBe(false);
+      await got.extend();
+      expect(await got.release()).toBe(true);
+    } finally {
+      await c.app.close();
+      client.disconnect();
+    }
+  });
 });
