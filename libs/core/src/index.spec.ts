@@ -44,6 +44,7 @@ describe('@keel/core public API', () => {
         'runWithContext',
         'sanitizeRequestId',
         'setContextSlot',
+        'withinBudget',
       ].sort(),
     );
   });

@@ -46,6 +46,7 @@ export {
 } from './trace-headers';
 export { isCardLikeNumber, luhnValid, maskCardNumbers } from './card-numbers';
 export { isThenable } from './thenable';
+export { withinBudget } from './time-budget';
 export {
   KeelConfigError,
   KeelError,

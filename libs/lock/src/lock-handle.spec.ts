@@ -5,7 +5,6 @@ import { HandleInit, LockHandle } from './lock-handle';
 // A fake backend at the seam: counts extensions and answers as told.
 function fakeBackend(extend: () => Promise<boolean>): LockBackend & { extends: number } {
   const b = {
-    fair: true,
     extends: 0,
     acquire: jest.fn(),
     release: jest.fn().mockResolvedValue(1),

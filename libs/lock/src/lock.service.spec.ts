@@ -17,7 +17,6 @@ function setup(retry?: { pollMinMs: number; pollMaxMs: number }): {
   let fence = 0;
   let releaseNow = (): void => undefined;
   const backend = {
-    fair: true,
     acquireFree: jest.fn(() => {
       events.push('acquire');
       return Promise.resolve(++fence);

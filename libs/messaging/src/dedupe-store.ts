@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { withinBudget } from '@keel/core';
 import { DedupeStoreError } from './messaging.errors';
 import type { RedisConnection } from './messaging.options';
 
@@ -53,18 +54,13 @@ export class DedupeStore {
    * command through its reconnect retries (about 10 s by its default schedule) before failing.
    */
   private within<T>(what: string, key: string, call: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new DedupeStoreError(what, key, `no answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-    });
-    return Promise.race([
+    const failed = (why: unknown): DedupeStoreError => new DedupeStoreError(what, key, why);
+    return withinBudget(
       call.catch((err: unknown) => {
-        throw new DedupeStoreError(what, key, err);
+        throw failed(err);
       }),
-      late,
-    ]).finally(() => clearTimeout(timer));
+      this.timeoutMs,
+      () => failed(`no answer within ${this.timeoutMs} ms`),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { createPool, Pool } from 'mysql2/promise';
+import { withinBudget } from '@keel/core';
 import { PAYMENTS_CONFIG, PaymentsConfig } from '../config/payments.config';
 
 /** MariaDB readiness: `SELECT 1` within the health budget, with its latency. */
@@ -22,22 +23,16 @@ export class MariadbHealth implements OnApplicationShutdown {
   async check(): Promise<HealthIndicatorResult> {
     const session = this.indicators.check('mariadb');
     const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
+    const budgetMs = this.config.healthTimeoutMs;
     try {
-      await Promise.race([
+      await withinBudget(
         this.pool.query('SELECT 1'),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${this.config.healthTimeoutMs} ms`)),
-            this.config.healthTimeoutMs,
-          );
-        }),
-      ]);
+        budgetMs,
+        () => new Error(`no answer within ${budgetMs} ms`),
+      );
       return session.up({ latencyMs: Math.round(performance.now() - started) });
     } catch (err) {
       return session.down({ message: err instanceof Error ? err.message : String(err) });
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,18 +1,10 @@
+import { withinBudget } from '@keel/core';
+
 /** Runs `check` with a time budget; resolves its latency or rejects with a clear timeout. */
 export async function timed(check: () => Promise<unknown>, timeoutMs: number): Promise<number> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    return Math.round((performance.now() - started) * 10) / 10;
-  } finally {
-    clearTimeout(timer);
-  }
+  await withinBudget(check(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+  return Math.round((performance.now() - started) * 10) / 10;
 }
 
 export function message(err: unknown): string {

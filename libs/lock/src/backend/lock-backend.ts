@@ -38,8 +38,6 @@ export type ReleaseListener = (name: string, nextWaiter: string, fence?: number)
 
 /** Where locks live: one Redis, or a Redlock quorum of independent masters. */
 export interface LockBackend {
-  /** Whether waiters queue in FIFO order on the server (single Redis). */
-  readonly fair: boolean;
   acquire(req: AcquireRequest): Promise<AcquireOutcome>;
   /**
    * Optional lean first attempt at one free name: the fence when granted, 0 when held or

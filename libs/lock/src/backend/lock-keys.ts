@@ -55,13 +55,11 @@ export class LockKeys {
     message: string,
     clientPrefix = '',
   ): { name: string; next: string; fence?: number } | null {
-    let cut = message.lastIndexOf('\n');
-    let fence: number | undefined;
-    const tail = message.slice(cut + 1);
-    if (/^\d+$/.test(tail)) {
-      fence = Number(tail);
-      cut = message.lastIndexOf('\n', cut - 1);
-    }
+    const last = message.lastIndexOf('\n');
+    const tail = message.slice(last + 1);
+    const granted = /^\d+$/.test(tail);
+    // the lock key ends at the newline before the waiter
+    const cut = granted ? message.lastIndexOf('\n', last - 1) : last;
     const start = clientPrefix.length + this.prefix.length + 1;
     if (
       cut < start ||
@@ -70,9 +68,8 @@ export class LockKeys {
     ) {
       return null;
     }
-    const next = fence === undefined ? tail : message.slice(cut + 1, message.lastIndexOf('\n'));
-    return fence === undefined
-      ? { name: message.slice(start, cut - 1), next }
-      : { name: message.slice(start, cut - 1), next, fence };
+    const name = message.slice(start, cut - 1);
+    if (!granted) return { name, next: tail };
+    return { name, next: message.slice(cut + 1, last), fence: Number(tail) };
   }
 }

@@ -16,7 +16,6 @@ export function toOutcome(reply: unknown): AcquireOutcome {
 
 /** Locks on one Redis server (or one Cluster: each name's keys share a slot). */
 export class RedisLockBackend implements LockBackend {
-  readonly fair = true;
   private subscriber: RedisClient | null = null;
   private readonly listeners: ReleaseListener[] = [];
 

@@ -18,7 +18,6 @@ interface Node {
  * Fencing tokens stay increasing while nodes keep their data (see README).
  */
 export class RedlockBackend implements LockBackend {
-  readonly fair = false;
   private readonly nodes: Node[];
   private readonly quorum: number;
   private readonly listeners: ReleaseListener[] = [];
