@@ -21,7 +21,7 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int-spec.ts', '<rootDir>/**/*.e2e-spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/.cache/'],
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
     },
     {
@@ -29,7 +29,7 @@ module.exports = {
       ...shared,
       displayName: 'reliability',
       testMatch: ['<rootDir>/**/*.reliability-spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/.cache/'],
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
     },
   ],

@@ -4,6 +4,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=scripts/node-env.sh
+source "$ROOT/scripts/node-env.sh"
 
 libs=(core)
 for cfg in libs/*/tsconfig.lib.json; do

@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type BaseLogger, type DestinationStream } from 'pino';
 import { runWithContext } from '@keel/core';
 import { LoggingModule, PinoLogger, type LoggingModuleOptions } from '@keel/logging';
 import { BenchRow, BenchSuite, compare, opsPerSecond, row } from './harness';
@@ -40,7 +40,9 @@ const payload = (): Record<string, unknown> => ({
   attempt: 1,
 });
 
-async function keelLogger(options: LoggingModuleOptions): Promise<[Logger, () => Promise<void>]> {
+async function keelLogger(
+  options: LoggingModuleOptions,
+): Promise<[BaseLogger, () => Promise<void>]> {
   @Module({ imports: [LoggingModule.forRoot({ ...options, destination: noop, http: false })] })
   class BenchModule {}
   const app = await NestFactory.createApplicationContext(BenchModule, {
@@ -51,7 +53,7 @@ async function keelLogger(options: LoggingModuleOptions): Promise<[Logger, () =>
   return [logger, () => app.close()];
 }
 
-function rawLogger(paths: string[]): Logger {
+function rawLogger(paths: string[]): BaseLogger {
   return pino({ redact: { paths: [...HEADER_PATHS, ...paths] } }, noop).child({
     ...CONTEXT,
     ...FIELDS,
@@ -60,14 +62,14 @@ function rawLogger(paths: string[]): Logger {
 
 const usPerLine = (ops: number): number => 1e6 / ops;
 
-function inContext(log: Logger): () => Promise<number> {
+function inContext(log: BaseLogger): () => Promise<number> {
   return () =>
     runWithContext({ ...CONTEXT, fields: { ...FIELDS } }, () =>
       opsPerSecond(() => log.info(payload(), 'payment authorised')),
     );
 }
 
-function plain(log: Logger): () => Promise<number> {
+function plain(log: BaseLogger): () => Promise<number> {
   return () => opsPerSecond(() => log.info(payload(), 'payment authorised'));
 }
 

@@ -151,7 +151,7 @@ async function consumeNest(topic: string): Promise<number> {
   @Controller()
   class Handler {
     @EventPattern(topic)
-    handle(): void {
+    handle(_data: unknown): void {
       meter.tick(1);
     }
   }

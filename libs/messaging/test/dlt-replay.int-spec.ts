@@ -21,6 +21,7 @@ function runScript(args: string[]): Promise<{ code: number | null; out: string; 
   const child = spawn(
     process.execPath,
     [
+      '--disable-warning=TimeoutNegativeWarning',
       '-r',
       'ts-node/register/transpile-only',
       '-r',

@@ -108,9 +108,13 @@ export class HttpMetricsMiddleware {
   }
 }
 
+// Nest 12 answers an unmatched request under a global prefix from a route of its own: `*path` on
+// a router mounted at the prefix (no leading slash; a controller's routes always have one).
+const NEST_NOT_FOUND_PATH = '*path';
+
 /** The matched route's template, as Express has it; UNMATCHED when no route matched. */
 function routeOf(req: RoutedRequest): string {
   const path = req.route?.path;
-  if (path === undefined) return UNMATCHED_ROUTE;
+  if (path === undefined || path === NEST_NOT_FOUND_PATH) return UNMATCHED_ROUTE;
   return (req.baseUrl ?? '') + (typeof path === 'string' ? path : String(path));
 }

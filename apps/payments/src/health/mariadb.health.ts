@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { createPool, Pool } from 'mysql2/promise';
 import { withinBudget } from '@keel/core';
-import { PAYMENTS_CONFIG, PaymentsConfig } from '../config/payments.config';
+import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config';
 
 /** MariaDB readiness: `SELECT 1` within the health budget, with its latency. */
 @Injectable()

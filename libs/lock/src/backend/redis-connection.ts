@@ -32,3 +32,8 @@ export function describe(conn: RedisConnection): string {
   if (conn instanceof Cluster) return 'cluster';
   return `${conn.host ?? '127.0.0.1'}:${conn.port ?? 6379}`;
 }
+
+/** A second connection with the same options (ioredis 6's two generic `duplicate`s do not unify). */
+export function duplicateClient(client: RedisClient): RedisClient {
+  return client instanceof Cluster ? client.duplicate() : client.duplicate();
+}

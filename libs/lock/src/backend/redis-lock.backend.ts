@@ -2,7 +2,7 @@ import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } fro
 import { PROCESS_TAG } from '../owner-token';
 import { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
-import { closeRedis, RedisClient } from './redis-connection';
+import { closeRedis, duplicateClient, RedisClient } from './redis-connection';
 import { explainCrossSlot, withTimeout } from './with-timeout';
 
 export function toOutcome(reply: unknown): AcquireOutcome {
@@ -88,7 +88,7 @@ export class RedisLockBackend implements LockBackend {
 
   async start(): Promise<void> {
     if (this.subscriber) return;
-    const sub = this.client.duplicate();
+    const sub = duplicateClient(this.client);
     sub.on('error', () => undefined);
     const clientPrefix = this.client.options.keyPrefix;
     sub.on('message', (_channel: string, message: string) => {

@@ -3,7 +3,7 @@ import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } fro
 import type { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
 import { toOutcome } from './redis-lock.backend';
-import { closeRedis, RedisClient } from './redis-connection';
+import { closeRedis, duplicateClient, RedisClient } from './redis-connection';
 import { withTimeout } from './with-timeout';
 
 interface Node {
@@ -146,7 +146,7 @@ export class RedlockBackend implements LockBackend {
     await Promise.allSettled(
       this.nodes.map(async (n) => {
         if (n.subscriber) return;
-        const sub = n.client.duplicate();
+        const sub = duplicateClient(n.client);
         sub.options.enableOfflineQueue = true; // subscribe may be sent before it connects
         sub.on('error', () => undefined);
         const clientPrefix = n.client.options.keyPrefix;

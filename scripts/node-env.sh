@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sourced by .ci/run and the npm scripts: makes `node` on PATH 22.12 or newer. The machine's Node
+# is used when it is new enough; otherwise Node 24 (the npm registry's `node` package, a real
+# binary) is installed once into .cache/node/<major> and put first on PATH.
+# KEEL_NODE_MAJOR=22 asks for exactly that major (the Nest 11 compatibility run).
+_keel_want="${KEEL_NODE_MAJOR:-}"
+_keel_major="${_keel_want:-24}"
+_keel_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+_keel_node_dir="${KEEL_NODE_CACHE:-$_keel_root/.cache/node}/$_keel_major"
+
+_keel_node_ok() {
+  command -v node >/dev/null 2>&1 && node -e '
+    const [a, b] = process.versions.node.split(".").map(Number);
+    const want = Number(process.argv[1]);
+    process.exit((a > 22 || (a === 22 && b >= 12)) && (!want || a === want) ? 0 : 1);
+  ' "$_keel_want"
+}
+
+if ! _keel_node_ok && [ -x "$_keel_node_dir/node_modules/node/bin/node" ]; then
+  export PATH="$_keel_node_dir/node_modules/node/bin:$PATH"
+fi
+if ! _keel_node_ok; then
+  echo "[node] $(node --version 2>/dev/null || echo 'no node') does not fit (need >= 22.12${_keel_want:+, major $_keel_want}): installing Node $_keel_major from the npm registry into $_keel_node_dir" >&2
+  mkdir -p "$_keel_node_dir"
+  npm install --prefix "$_keel_node_dir" --no-audit --no-fund --no-save --loglevel=error "node@$_keel_major" >&2
+  export PATH="$_keel_node_dir/node_modules/node/bin:$PATH"
+  _keel_node_ok || { echo "[node] could not get a fitting Node (see above)" >&2; return 1 2>/dev/null || exit 1; }
+fi
+unset -f _keel_node_ok
+unset _keel_want _keel_major _keel_root _keel_node_dir
