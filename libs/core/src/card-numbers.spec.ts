@@ -43,8 +43,51 @@ describe('card numbers in text', () => {
     expect(maskCardNumbers('id 99994111111111111111')).toBe('id 99994111111111111111');
   });
 
-  it('leaves digits glued to letters (hex ids) alone', () => {
-    expect(maskCardNumbers('trace a4111111111111111f')).toBe('trace a4111111111111111f');
+  it.each([
+    ['glued to letters', 'pan4111111111111111', 'pan************1111'],
+    ['inside a hex-looking id', 'a4111111111111111f', 'a************1111f'],
+    ['after an escaped =', 'card%3D4111111111111111', 'card%3D************1111'],
+    ['after an escaped space', 'pan%204111111111111111', 'pan%20************1111'],
+    ['grouped by escaped spaces', '4111%201111%201111%201111', '************1111'],
+    ['grouped by +', 'n=4111+1111+1111+1111', 'n=************1111'],
+    ['grouped by dots', '4111.1111.1111.1111', '************1111'],
+    ['in quotes', '{"n":"4111111111111111"}', '{"n":"************1111"}'],
+    ['after ^', 'x^4111111111111111^', 'x^************1111^'],
+    ['between underscores', 'id_4111111111111111_x', 'id_************1111_x'],
+  ])('masks a card number %s', (_name, text, masked) => {
+    expect(maskCardNumbers(text)).toBe(masked);
+  });
+
+  it.each([
+    ['track 1, name only', '%B4111111111111111^DOE/J', '%B************1111^***'],
+    [
+      'track 1, whole',
+      'read %B4111111111111111^DOE/JOHN^2512101000000000000000?; ok',
+      'read %B************1111^***; ok',
+    ],
+    ['track 2', ';4111111111111111=25121010000000000?', ';************1111=***'],
+    ['track 2 of a non-Luhn test PAN', '4000000000000001=2512101123', '************0001=***'],
+  ])('masks %s data whole but for the last 4 digits', (_name, text, masked) => {
+    expect(maskCardNumbers(text)).toBe(masked);
+  });
+
+  it.each([
+    ['cvv=123', 'cvv=***'],
+    ['card_cvc: 4567 ok', 'card_cvc: **** ok'],
+    ['{"cvv":"737","x":1}', '{"cvv":"***","x":1}'],
+    ['cvv%3D737', 'cvv%3D***'],
+    ['%22cvc%22%3A%22737%22', '%22cvc%22%3A%22***%22'],
+    ['securityCode=123', 'securityCode=***'],
+    ['CVV2 = 123', 'CVV2 = ***'],
+  ])('masks a security code written next to its name: %s', (text, masked) => {
+    expect(maskCardNumbers(text)).toBe(masked);
+  });
+
+  it('keeps numbers that only follow such a name at a distance, and longer ones', () => {
+    expect(maskCardNumbers('cvv checks passed for order 123')).toBe(
+      'cvv checks passed for order 123',
+    );
+    expect(maskCardNumbers('cid=12345')).toBe('cid=12345');
   });
 
   it('does not take short groups ("10 20 30") for a card, but finds the card among them', () => {

@@ -1,15 +1,32 @@
-// Card numbers (PANs) inside free text: 13–19 digits, optionally grouped by spaces or dashes,
-// passing the Luhn check, masked to their last 4 digits.
+// Card data inside free text, masked: card numbers (PANs) to their last 4 digits, magnetic-stripe
+// track data whole but for the PAN's last 4, and security codes written next to their name
+// (`cvv=123`, `"cvc":"123"`, `cvv%3D123`).
+//
+// A PAN is 13–19 digits passing the Luhn check, plain or in groups split by spaces, dashes, dots,
+// `+` or `%20`. It is found whatever touches it (letters, quotes, `=`, `^`, a `%xx` escape), but
+// never inside a longer digit run: a 22-digit id holds no card number.
 
-// A digit run with single separators, not glued to letters or digits on either side, so hex
-// ids and longer numeric ids are never cut into a "card number".
-const CANDIDATE = /(?<![0-9A-Za-z])\d(?:[ -]?\d){12,}(?![0-9A-Za-z])/g;
-const SEPARATOR = /[ -]/;
-const SEPARATORS = /[ -]/g;
+// A `%xx` escape is consumed whole, so its hex digits never join the digit run after it.
+const SCAN = /%[0-9A-Fa-f]{2}|\d(?:(?:[ .+-]|%20)?\d){12,}/g;
+const RUN = /\d(?:(?:[ .+-]|%20)?\d){12,}/;
+const SEPARATOR = /[ .+-]|%20/;
+const SEPARATORS = /[ .+-]|%20/g;
+// Track 1: %B<PAN>^<NAME>^<YYMM><service code><discretionary data>?  (sentinels optional)
+const TRACK1 = /(%?)B(\d{12,19})\^[^^?\r\n]{0,26}(?:\^[^?\s"']*)?\??/g;
+// Track 2: ;<PAN>=<YYMM><service code><discretionary data>?
+const TRACK2 = /(;?)(\d{12,19})=\d{4}\d*\??/g;
+// A security code after its name and a short run of quotes (JSON-escaped too), spaces, `:` or
+// `=`, raw or %-escaped.
+// The name may carry a suffix (`cvvCode`, `cvc_value`).
+const LABELLED_CODE =
+  /(cvv2?|cvc2?|csc|cvn|cid|cav2|security[ _-]?code)([A-Za-z_-]{0,12}(?:["'\\\s:=]|%2[02]|%3[ADad]){1,8})(\d{3,4})(?!\d)/gi;
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
-// Groups shorter than this are not how cards are written ("10 20 30 ..." is a list).
+// Groups shorter than this are not how cards are written ("10 20 30 ..." is a list), but for
+// a card's last group.
 const MIN_GROUP = 3;
+// `cvc=123`: the shortest text that can hold card data
+const MIN_TEXT = 7;
 
 /** True for a string of digits whose Luhn checksum is valid. */
 export function luhnValid(digits: string): boolean {
@@ -47,7 +64,8 @@ function joinGroups(groups: string[], seps: string[], from: number, to: number):
 function maskGrouped(groups: string[], seps: string[]): string {
   for (let i = 0; i < groups.length; i++) {
     let digits = '';
-    for (let j = i; j < groups.length && groups[j].length >= MIN_GROUP; j++) {
+    // every group but the last of a card is 3 digits or more (`4111 1111 1111 1`)
+    for (let j = i; j < groups.length && (j === i || groups[j - 1].length >= MIN_GROUP); j++) {
       digits += groups[j];
       if (digits.length > MAX_DIGITS) break;
       if (!isCard(digits)) continue;
@@ -60,16 +78,50 @@ function maskGrouped(groups: string[], seps: string[]): string {
   return joinGroups(groups, seps, 0, groups.length);
 }
 
-/** Masks every card number in `text`; returns `text` itself when there is none. */
+function maskRun(run: string): string {
+  if (run.charCodeAt(0) === 37 /* % */) return run;
+  if (!SEPARATOR.test(run)) return isCard(run) ? maskDigits(run) : run;
+  return maskGrouped(run.split(SEPARATOR), run.match(SEPARATORS) ?? []);
+}
+
+/** Digits in `text`, counted up to `enough`. */
+function digitsUpTo(text: string, enough: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length && n < enough; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
+/**
+ * Masks every card number, track and labelled security code in `text`; returns `text` itself
+ * when there is none.
+ */
 export function maskCardNumbers(text: string): string {
-  if (text.length < MIN_DIGITS) return text;
-  CANDIDATE.lastIndex = 0;
-  if (!CANDIDATE.test(text)) return text;
-  CANDIDATE.lastIndex = 0;
-  return text.replace(CANDIDATE, (run) => {
-    if (!SEPARATOR.test(run)) return isCard(run) ? maskDigits(run) : run;
-    return maskGrouped(run.split(SEPARATOR), run.match(SEPARATORS) ?? []);
-  });
+  if (text.length < MIN_TEXT) return text;
+  const digits = digitsUpTo(text, MIN_DIGITS);
+  if (digits < 3) return text;
+  let out = text;
+  LABELLED_CODE.lastIndex = 0;
+  if (LABELLED_CODE.test(out)) {
+    out = out.replace(LABELLED_CODE, (_m, name: string, sep: string, code: string) => {
+      return name + sep + '*'.repeat(code.length);
+    });
+  }
+  if (digits < MIN_DIGITS - 1) return out;
+  if (out.includes('^')) {
+    out = out.replace(
+      TRACK1,
+      (_m, start: string, pan: string) => `${start}B${maskDigits(pan)}^***`,
+    );
+  }
+  if (out.includes('=')) {
+    out = out.replace(TRACK2, (_m, start: string, pan: string) => `${start}${maskDigits(pan)}=***`);
+  }
+  if (!RUN.test(out)) return out;
+  SCAN.lastIndex = 0;
+  return out.replace(SCAN, maskRun);
 }
 
 /**

@@ -30,6 +30,25 @@ describe('trace headers', () => {
     expect(sanitizeRequestId(42)).toBeUndefined();
   });
 
+  it.each([
+    'pan4111111111111111',
+    'req-4111-1111-1111-1111',
+    'x1234567890123',
+    'card%3D4111111111111111',
+  ])('refuses a request id that holds a card number or 13+ digits: %s', (id) => {
+    expect(sanitizeRequestId(id)).toBeUndefined();
+  });
+
+  it('keeps UUIDs, ULIDs and ids with shorter digit runs', () => {
+    for (const id of [
+      '550e8400-e29b-41d4-a716-446655440000',
+      '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+      'req-123456789012',
+    ]) {
+      expect(sanitizeRequestId(id)).toBe(id);
+    }
+  });
+
   it('names the current span as the parent of outgoing calls, and never passes on broken ids', () => {
     expect(outgoingTraceparent(undefined)).toBeNull();
     expect(outgoingTraceparent({ fields: {} })).toBeNull();

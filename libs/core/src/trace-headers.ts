@@ -13,12 +13,15 @@ const MAX_REQUEST_ID_LENGTH = 128;
 // line or a header (no spaces, quotes, control characters).
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]+$/;
 const TRACE_ID = /^[0-9a-f]{32}$/;
+// a card number hides in any run this long, whether it passes the Luhn check or not
+const LONG_DIGIT_RUN = /\d{13}/;
 // what a message without trace headers starts from: shared, one object less per message
 const NOTHING: KeelContextInit = Object.freeze({});
 
 /**
- * The incoming request id if it is sane: 1–128 characters from a safe set, and not a card
- * number (a caller must not be able to put a PAN into every log line and every header sent on).
+ * The incoming request id if it is sane: 1–128 characters from a safe set, no run of 13 or more
+ * digits and no card data (a caller must not be able to put a PAN into every log line and every
+ * header sent on).
  * Otherwise undefined.
  */
 export function sanitizeRequestId(value: unknown): string | undefined {
@@ -26,7 +29,7 @@ export function sanitizeRequestId(value: unknown): string | undefined {
   const id = value.trim();
   if (id.length === 0 || id.length > MAX_REQUEST_ID_LENGTH || !REQUEST_ID.test(id))
     return undefined;
-  return maskCardNumbers(id) === id ? id : undefined;
+  return LONG_DIGIT_RUN.test(id) || maskCardNumbers(id) !== id ? undefined : id;
 }
 
 /** The context of work that arrived with these header values. */

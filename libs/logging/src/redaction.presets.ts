@@ -41,9 +41,37 @@ export const PRESET_KEY_PARTS: readonly string[] = [
   'authorization',
   'cookie',
   'cardnumber',
+  'cardnum',
+  'cardno',
+  'accountnumber',
+  'cvv',
+  'cvc',
+  'csc',
+  'securitycode',
+  'verificationcode',
+  'expiry',
+  'expiration',
+  'expdate',
+  'track1',
+  'track2',
+  'trackdata',
+  'magstripe',
+  'pinblock',
   'privatekey',
   'credential',
 ];
+
+/**
+ * Words that make a key secret when they stand as a word of it (`pan`, `cardPan`, `pan_hash`,
+ * `CID`), not inside another word (`company`, `acidTest`).
+ */
+export const PRESET_KEY_WORDS: readonly string[] = ['pan', 'cid', 'cvn', 'cav2', 'pin'];
+
+/** `exp` is a card's expiry when it stands beside one of these words (`expMonth`, `exp_yy`). */
+export const EXPIRY_WORDS: readonly string[] = ['month', 'year', 'date', 'mm', 'yy', 'mmyy', 'yymm'];
+
+/** Keys that name the safe parts of a card (its last 4 digits) stay readable. */
+export const SAFE_KEY_PARTS: readonly string[] = ['last4', 'lastfour', 'lastdigits'];
 
 /** Inside an object whose key contains `card` (`card`, `paymentCard`), these are secret too. */
 export const PRESET_CARD_FIELDS: readonly string[] = [

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { isCardLikeNumber, maskCardNumbers } from '@keel/core';
+import pino from 'pino';
 import type { SensitiveKeys } from './sensitive-keys';
 
 export interface RedactorOptions {
@@ -8,13 +9,15 @@ export interface RedactorOptions {
   /** Mask Luhn-valid card numbers inside strings (and long integers). */
   cardNumbers: boolean;
   censor: string;
-  /** Deeper objects are logged as they are; bounds the cost of odd, huge objects. */
+  /** Deeper objects are censored; bounds the cost of odd, huge or circular objects. */
   maxDepth?: number;
 }
 
 // Trace ids are hex; a rare all-digit one must not be mistaken for a card and lose correlation.
 const ID_KEYS = new Set(['traceId', 'spanId', 'parentSpanId']);
-const MIN_CARD_TEXT = 13;
+// `cvc=123`: the shortest text that can hold card data
+const MIN_CARD_TEXT = 7;
+const stdErr = pino.stdSerializers.err as (value: unknown) => unknown;
 
 /**
  * One pass over a log object: censors secret keys at any depth and masks card numbers in
@@ -64,28 +67,44 @@ export class Redactor {
           ? maskCardNumbers(String(value))
           : value;
       case 'object':
-        if (value === null || depth >= this.maxDepth) return value;
+        if (value === null) return value;
+        // nothing passes unchecked: what is too deep to walk is not logged
+        if (depth >= this.maxDepth) return this.censor;
         if (Array.isArray(value)) return this.walkArray(value, inCard, depth + 1);
-        return this.walkable(value)
-          ? this.walkObject(value as Record<string, unknown>, inCard, depth + 1)
-          : value;
+        return this.walkSpecial(value, inCard, depth);
       default:
         return value;
     }
   }
 
-  // Plain objects and class instances (DTOs); not Errors (pino's err serializer handles those),
-  // Dates, Buffers, anything with its own toJSON, nor emitters such as a raw request or response
-  // (huge, circular, and mapped by their serializers, which redact what they keep).
-  private walkable(value: object): boolean {
-    return (
-      !(value instanceof Error) &&
-      !(value instanceof EventEmitter) &&
-      typeof (value as { toJSON?: unknown }).toJSON !== 'function' &&
-      !ArrayBuffer.isView(value) &&
-      !(value instanceof Map) &&
-      !(value instanceof Set)
-    );
+  // Each kind of object as JSON would write it, checked: an Error as pino's serializer maps it,
+  // anything with toJSON as what that returns, Maps and Sets as objects and arrays, a Buffer's
+  // bytes as text. Emitters (a raw request, a socket) are huge and circular: only their name.
+  private walkSpecial(value: object, inCard: boolean, depth: number): unknown {
+    if (value instanceof Date) return value;
+    if (value instanceof Error) return this.walk(stdErr(value), inCard, depth + 1, '');
+    if (ArrayBuffer.isView(value)) return this.walkBytes(value);
+    if (value instanceof Map) return this.walkObject(mapObject(value), inCard, depth + 1);
+    if (value instanceof Set) return this.walkArray([...value], inCard, depth + 1);
+    if (value instanceof EventEmitter) return `[${value.constructor.name}]`;
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+      let json: unknown;
+      try {
+        json = (value as { toJSON(): unknown }).toJSON();
+      } catch {
+        return this.censor;
+      }
+      const next = this.walk(json, inCard, depth + 1, '');
+      return next === json ? value : next;
+    }
+    return this.walkObject(value as Record<string, unknown>, inCard, depth + 1);
+  }
+
+  private walkBytes(view: ArrayBufferView): unknown {
+    if (!this.cards || view.byteLength < MIN_CARD_TEXT) return view;
+    const text = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('latin1');
+    const masked = maskCardNumbers(text);
+    return masked === text ? view : `[bytes: ${masked}]`;
   }
 
   private walkObject(
@@ -97,6 +116,16 @@ export class Redactor {
     let out: Record<string, unknown> | undefined;
     for (const key in obj) {
       const value = obj[key];
+      // a key can quote card data too (`{ "4111…": true }`, `"cvv=123"`)
+      if (this.cards && key.length >= MIN_CARD_TEXT) {
+        const safe = maskCardNumbers(key);
+        if (safe !== key) {
+          out ??= { ...obj };
+          delete out[key];
+          out[safe] = this.walk(value, inCard, depth, safe);
+          continue;
+        }
+      }
       if (value === undefined || value === null) continue;
       let next: unknown;
       if (keys !== null && keys.isSensitive(key, inCard)) {
@@ -126,4 +155,10 @@ export class Redactor {
     }
     return out ?? arr;
   }
+}
+
+function mapObject(map: Map<unknown, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of map) out[String(k)] = v;
+  return out;
 }

@@ -60,6 +60,22 @@ describe('dead letters and retry topics', () => {
     expect(h[DLT_HEADERS.dueAt]).toBeUndefined();
   });
 
+  it('masks card data quoted by the error before it goes into a header', () => {
+    const h = failureHeaders({
+      topic: 't',
+      partition: 0,
+      message: message({}),
+      error: new Error(
+        'bad payload {"pan":"4111111111111111","cvv":"737"} track %B4111111111111111^DOE/J',
+      ),
+      attempts: 1,
+    });
+    const text = String(h[DLT_HEADERS.exceptionMessage]);
+    expect(text).not.toContain('4111111111111111');
+    expect(text).not.toContain('737');
+    expect(text).toContain('************1111');
+  });
+
   it('names subclassed errors by their class', () => {
     class Declined extends Error {}
     expect(errorName(new Declined())).toBe('Declined');

@@ -1,4 +1,5 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { maskCardNumbers } from '@keel/core';
 
 /** Headers Keel puts on retry and dead-letter records. */
 export const DLT_HEADERS = {
@@ -44,8 +45,9 @@ const MAX_MESSAGE = 1_000;
 export function failureHeaders(info: FailureInfo): IHeaders {
   const headers: IHeaders = { ...info.message.headers };
   const err = info.error instanceof Error ? info.error : new Error(String(info.error));
-  headers[DLT_HEADERS.exceptionName] = errorName(err);
-  headers[DLT_HEADERS.exceptionMessage] = err.message.slice(0, MAX_MESSAGE);
+  // an error message can quote the payload: card data is masked before it leaves in a header
+  headers[DLT_HEADERS.exceptionName] = maskCardNumbers(errorName(err));
+  headers[DLT_HEADERS.exceptionMessage] = maskCardNumbers(err.message).slice(0, MAX_MESSAGE);
   if (headers[DLT_HEADERS.originalTopic] === undefined) {
     headers[DLT_HEADERS.originalTopic] = info.topic;
     headers[DLT_HEADERS.originalPartition] = String(info.partition);
