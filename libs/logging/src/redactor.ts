@@ -29,6 +29,8 @@ export class Redactor {
   private readonly cards: boolean;
   private readonly censor: string;
   private readonly maxDepth: number;
+  private lastRequestId = '';
+  private lastRequestIdSafe = '';
 
   constructor(options: RedactorOptions) {
     this.keys = options.keys;
@@ -61,7 +63,8 @@ export class Redactor {
     switch (typeof value) {
       case 'string':
         if (!this.cards || value.length < MIN_CARD_TEXT) return value;
-        return ID_KEYS.has(key) ? value : maskCardNumbers(value);
+        if (ID_KEYS.has(key)) return value;
+        return key === 'requestId' ? this.requestIdText(value) : maskCardNumbers(value);
       case 'number':
         return this.cards && value >= 1e13 && isCardLikeNumber(value)
           ? maskCardNumbers(String(value))
@@ -100,6 +103,19 @@ export class Redactor {
     return this.walkObject(value as Record<string, unknown>, inCard, depth + 1);
   }
 
+  private quotesCardData(key: string): boolean {
+    return this.keys !== null ? this.keys.quotesCardData(key) : maskCardNumbers(key) !== key;
+  }
+
+  // Every line of a request carries its request id: checked once, not on each line.
+  private requestIdText(value: string): string {
+    if (value !== this.lastRequestId) {
+      this.lastRequestId = value;
+      this.lastRequestIdSafe = maskCardNumbers(value);
+    }
+    return this.lastRequestIdSafe;
+  }
+
   private walkBytes(view: ArrayBufferView): unknown {
     if (!this.cards || view.byteLength < MIN_CARD_TEXT) return view;
     const text = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('latin1');
@@ -117,14 +133,12 @@ export class Redactor {
     for (const key in obj) {
       const value = obj[key];
       // a key can quote card data too (`{ "4111…": true }`, `"cvv=123"`)
-      if (this.cards && key.length >= MIN_CARD_TEXT) {
+      if (this.cards && key.length >= MIN_CARD_TEXT && this.quotesCardData(key)) {
         const safe = maskCardNumbers(key);
-        if (safe !== key) {
-          out ??= { ...obj };
-          delete out[key];
-          out[safe] = this.walk(value, inCard, depth, safe);
-          continue;
-        }
+        out ??= { ...obj };
+        delete out[key];
+        out[safe] = this.walk(value, inCard, depth, safe);
+        continue;
       }
       if (value === undefined || value === null) continue;
       let next: unknown;

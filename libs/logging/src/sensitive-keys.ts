@@ -1,3 +1,4 @@
+import { maskCardNumbers } from '@keel/core';
 import {
   EXPIRY_WORDS,
   PRESET_CARD_FIELDS,
@@ -10,6 +11,7 @@ import {
 const SENSITIVE = 1;
 const CARD_CONTAINER = 2;
 const CARD_FIELD = 4;
+const QUOTES_CARD_DATA = 8;
 // Keys come from code, so the set is small; the cap only guards against keys built from data.
 const CACHE_LIMIT = 10_000;
 
@@ -54,6 +56,11 @@ export class SensitiveKeys {
     return (kind & SENSITIVE) !== 0 || (inCard && (kind & CARD_FIELD) !== 0);
   }
 
+  /** Whether the key itself quotes card data (`{ "4111…": true }`), so it must be masked. */
+  quotesCardData(key: string): boolean {
+    return (this.kind(key) & QUOTES_CARD_DATA) !== 0;
+  }
+
   /** Whether `key` names a card object (`card`, `paymentCard`) whose fields are secret. */
   isCardContainer(key: string): boolean {
     return (this.kind(key) & CARD_CONTAINER) !== 0;
@@ -78,6 +85,7 @@ export class SensitiveKeys {
       kind &= ~SENSITIVE;
     if (this.cardFields.size > 0 && key.includes('card')) kind |= CARD_CONTAINER;
     if (this.cardFields.has(key)) kind |= CARD_FIELD;
+    if (maskCardNumbers(raw) !== raw) kind |= QUOTES_CARD_DATA;
     return kind;
   }
 
