@@ -1,4 +1,5 @@
-import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { KEEL_CONSUMER_STATUS, type KeelConsumerStatusSource } from '@keel/core';
 import {
   HealthIndicatorFunction,
@@ -15,17 +16,18 @@ import { loadPeer } from './peer';
 
 /** The readiness checks: the ones named in the options plus any registered at run time. */
 @Injectable()
-export class HealthChecks implements OnApplicationShutdown {
+export class HealthChecks implements OnModuleInit, OnApplicationShutdown {
   private readonly checks = new Map<string, HealthIndicatorFunction>();
   private ownedRedis: Redis | undefined;
+  private typeorm: TypeOrmHealthIndicator | undefined;
 
   constructor(
-    @Inject(HEALTH_MODULE_OPTIONS) options: HealthModuleOptions,
+    @Inject(HEALTH_MODULE_OPTIONS) private readonly options: HealthModuleOptions,
     @Inject(RESOLVED_HEALTH_OPTIONS) resolved: ResolvedHealthOptions,
     redis: RedisHealthIndicator,
     kafka: KafkaHealthIndicator,
     indicators: HealthIndicatorService,
-    @Optional() typeorm?: TypeOrmHealthIndicator,
+    private readonly moduleRef: ModuleRef,
     @Optional() @Inject(KEEL_CONSUMER_STATUS) consumers?: KeelConsumerStatusSource,
   ) {
     const timeout = resolved.timeoutMs;
@@ -39,9 +41,8 @@ export class HealthChecks implements OnApplicationShutdown {
       this.register('kafka', () => kafka.checkKafka('kafka', target, timeout));
     }
     if (options.typeorm) {
-      if (!typeorm)
-        throw new Error('HealthModule: typeorm: true needs @nestjs/typeorm and TypeOrmModule');
-      this.register('database', () => typeorm.pingCheck('database', { timeout }));
+      // the indicator is resolved in onModuleInit; registered here to keep the checks' order
+      this.register('database', () => this.typeorm!.pingCheck('database', { timeout }));
     }
     if (consumers) {
       // @keel/messaging is in the app: its consumers must be running for the app to be ready
@@ -56,6 +57,22 @@ export class HealthChecks implements OnApplicationShutdown {
       });
     }
     for (const [name, fn] of Object.entries(options.indicators ?? {})) this.register(name, fn);
+  }
+
+  /**
+   * Terminus' TypeORM indicator only when asked for: @nestjs/typeorm and typeorm are optional
+   * peers, and the indicator's constructor checks for them (terminus 11 exits the process).
+   */
+  async onModuleInit(): Promise<void> {
+    if (!this.options.typeorm) return;
+    const usedFor = 'the TypeORM check (typeorm: true)';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loadPeer(() => require('@nestjs/typeorm'), '@nestjs/typeorm', usedFor);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loadPeer(() => require('typeorm'), 'typeorm', usedFor);
+    this.typeorm = await this.moduleRef.resolve(TypeOrmHealthIndicator, undefined, {
+      strict: false,
+    });
   }
 
   /** Adds a readiness check (e.g. a lib reporting its consumers); replaces one of the same name. */

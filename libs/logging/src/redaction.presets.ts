@@ -68,7 +68,15 @@ export const PRESET_KEY_PARTS: readonly string[] = [
 export const PRESET_KEY_WORDS: readonly string[] = ['pan', 'cid', 'cvn', 'cav2', 'pin'];
 
 /** `exp` is a card's expiry when it stands beside one of these words (`expMonth`, `exp_yy`). */
-export const EXPIRY_WORDS: readonly string[] = ['month', 'year', 'date', 'mm', 'yy', 'mmyy', 'yymm'];
+export const EXPIRY_WORDS: readonly string[] = [
+  'month',
+  'year',
+  'date',
+  'mm',
+  'yy',
+  'mmyy',
+  'yymm',
+];
 
 /** Keys that name the safe parts of a card (its last 4 digits) stay readable. */
 export const SAFE_KEY_PARTS: readonly string[] = ['last4', 'lastfour', 'lastdigits'];

@@ -1,7 +1,18 @@
-import Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { withinBudget } from '@keel/core';
-import { DedupeStoreError } from './messaging.errors';
+import { DedupeStoreError, MissingPackageError } from './messaging.errors';
 import type { RedisConnection } from './messaging.options';
+
+// ioredis is an optional peer, needed only with the `idempotency` option: loaded when a store
+// is made, through a literal `require` so bundlers (Nest's webpack build) see it.
+function loadRedis(): typeof Redis {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('ioredis') as typeof import('ioredis')).Redis;
+  } catch {
+    throw new MissingPackageError('ioredis', 'MessagingModule idempotency');
+  }
+}
 
 /** Remembers ids of handled messages in Redis, so a redelivery can be skipped. */
 export class DedupeStore {
@@ -13,14 +24,15 @@ export class DedupeStore {
     private readonly prefix: string,
     private readonly timeoutMs: number,
   ) {
-    if (connection instanceof Redis) {
+    const RedisClient = loadRedis();
+    if (connection instanceof RedisClient) {
       this.redis = connection;
       this.owned = false;
     } else {
       this.redis =
         typeof connection === 'string'
-          ? new Redis(connection, { lazyConnect: true })
-          : new Redis({ lazyConnect: true, ...connection });
+          ? new RedisClient(connection, { lazyConnect: true })
+          : new RedisClient({ lazyConnect: true, ...connection });
       // a failing call rejects on its own; an unheard 'error' event would only add noise
       this.redis.on('error', () => undefined);
       this.owned = true;
