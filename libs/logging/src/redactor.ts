@@ -82,14 +82,15 @@ export class Redactor {
 
   // Each kind of object as JSON would write it, checked: an Error as pino's serializer maps it,
   // anything with toJSON as what that returns, Maps and Sets as objects and arrays, a Buffer's
-  // bytes as text. Emitters (a raw request, a socket) are huge and circular: only their name.
+  // bytes as text. Emitters (a raw request or response) are left to their serializers.
   private walkSpecial(value: object, inCard: boolean, depth: number): unknown {
     if (value instanceof Date) return value;
     if (value instanceof Error) return this.walk(stdErr(value), inCard, depth + 1, '');
     if (ArrayBuffer.isView(value)) return this.walkBytes(value);
     if (value instanceof Map) return this.walkObject(mapObject(value), inCard, depth + 1);
     if (value instanceof Set) return this.walkArray([...value], inCard, depth + 1);
-    if (value instanceof EventEmitter) return `[${value.constructor.name}]`;
+    // pino-http's req/res reach formatters.log raw; their serializers map and redact them after
+    if (value instanceof EventEmitter) return value;
     if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
       let json: unknown;
       try {
