@@ -60,6 +60,13 @@ class PaymentsController {
     this.logger.info('after assign');
     return { ok: true };
   }
+
+  @Get(':id/assigned')
+  assigned(@Param('id') id: string): { ok: true } {
+    this.logger.assign({ paymentId: id });
+    this.logger.info('after logger.assign');
+    return { ok: true };
+  }
 }
 
 describe('LoggingModule in a real HTTP app (e2e)', () => {
@@ -190,6 +197,30 @@ describe('LoggingModule in a real HTTP app (e2e)', () => {
     await fetch(`${base}/payments/p-9/steps`);
     expect(captured.withMsg('before assign')[0].paymentId).toBeUndefined();
     expect(captured.withMsg('after assign')[0].paymentId).toBe('p-9');
+  });
+
+  it('adds PinoLogger.assign fields to the later lines and the access line of the request', async () => {
+    await fetch(`${base}/payments/p-11/assigned`);
+    expect(captured.withMsg('after logger.assign')[0].paymentId).toBe('p-11');
+    const done = await captured.waitFor(
+      (l) => l.msg === 'request completed' && l.paymentId === 'p-11',
+    );
+    expect(done.paymentId).toBe('p-11');
+  });
+
+  it('refuses PinoLogger.assign outside any request or message, naming the way out', async () => {
+    const logger = await app.resolve(PinoLogger);
+    expect(() => logger.assign({ paymentId: 'p-0' })).toThrow(
+      /outside a request.*runWithLogContext/,
+    );
+    await runWithContext({}, async () => {
+      await new Promise((r) => setImmediate(r));
+      logger.assign({ batch: 3, cardNumber: VISA, note: `card ${VISA_SPACED}` });
+      logger.info('assigned in a job');
+    });
+    const line = captured.withMsg('assigned in a job')[0];
+    expect(line.batch).toBe(3);
+    expect(JSON.stringify(line)).not.toMatch(/4111\D?1111\D?1111\D?1111/);
   });
 
   it('carries runWithContext fields outside HTTP (a job, a Kafka handler)', async () => {
