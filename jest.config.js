@@ -16,7 +16,11 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps}/**/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,apps}/**/src/**/*.spec.ts', '<rootDir>/test/docs/**/*.spec.ts'],
+    },
     {
       ...shared,
       displayName: 'integration',

@@ -18,7 +18,14 @@ export interface LockModuleOptions {
   /** Default wait budget in ms for `onBusy: 'wait'` and `acquire`. Default 10 000. */
   waitMs?: number;
   /** Waiter polling fallback (pub/sub wakes waiters first). */
-  retry?: { pollMinMs?: number; pollMaxMs?: number; jitterMs?: number };
+  retry?: {
+    /** First poll interval of a waiter, ms; it doubles up to pollMaxMs. Default 5. */
+    pollMinMs?: number;
+    /** Longest poll interval of a waiter, ms. Default 1 000. */
+    pollMaxMs?: number;
+    /** Random spread added to each poll, ms, so waiters do not align. Default 5. */
+    jitterMs?: number;
+  };
   /** Redlock clock drift factor. Default 0.01. */
   driftFactor?: number;
   /** Extend leases of decorated calls while they run. Default true. */

@@ -35,6 +35,7 @@ export interface LoggingModuleOptions {
   destination?: DestinationStream | number | string;
   /** Human-readable output through pino-pretty (a dev dependency); ignored in production. */
   pretty?: boolean;
+  /** What is censored; the payment presets are on by default. */
   redact?: RedactOptions;
   /** Request context and request logs for HTTP; `false` turns the middleware off. */
   http?: HttpLoggingOptions | false;

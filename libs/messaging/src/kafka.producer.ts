@@ -9,9 +9,13 @@ import type { MessagingMetrics } from './messaging.metrics';
 import type { MessageSerializer } from './messaging.options';
 
 export interface SendOptions {
+  /** Record key: records with one key go to one partition, in order. Default none. */
   key?: string | Buffer | null;
+  /** More headers; Keel adds the message id and the trace headers. */
   headers?: Record<string, string | Buffer>;
+  /** Send to this partition instead of the key's. */
   partition?: number;
+  /** Record timestamp, ms since the epoch as a string. Default: the broker's time of send. */
   timestamp?: string;
 }
 

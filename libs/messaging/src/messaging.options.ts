@@ -27,6 +27,7 @@ export interface BackoffOptions {
 export interface RetryOptions {
   /** Total attempts including the first. Default 3. */
   attempts?: number;
+  /** Delay between attempts. */
   backoff?: BackoffOptions;
   /** Retry only these errors (and their subclasses). Default: every error. */
   retryOn?: ErrorClass[];
@@ -40,6 +41,7 @@ export interface RetryOptions {
 export type RedisConnection = string | RedisOptions | Redis;
 
 export interface IdempotencyOptions {
+  /** The Redis that remembers handled message ids. */
   redis: RedisConnection;
   /** How long a handled message id is remembered, ms. Default 24 h. */
   ttlMs?: number;
@@ -53,12 +55,15 @@ export interface IdempotencyOptions {
 }
 
 export interface MessagingModuleOptions {
+  /** Kafka bootstrap brokers, `host:port`. */
   brokers: string[];
+  /** Kafka client id; also the start of every default group id. */
   clientId: string;
   /** Consumer settings of every listener (a dead member is noticed after sessionTimeout). */
   consumer?: ConsumerSettings;
   /** Further kafkajs client settings (ssl, sasl, timeouts, logLevel). */
   kafka?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
+  /** Payload codec of the producer and every listener. Default JSON. */
   serializer?: MessageSerializer;
   /** Default retry policy of every listener. */
   retry?: RetryOptions;
@@ -69,7 +74,12 @@ export interface MessagingModuleOptions {
   /** Replication factor of retry and DLT topics created at start-up. Default broker default. */
   replicationFactor?: number;
   /** Restart backoff of a crashed consumer. Defaults 1 000 and 30 000 ms. */
-  restart?: { initialMs?: number; maxMs?: number };
+  restart?: {
+    /** First delay before a crashed consumer restarts, ms. Default 1 000. */
+    initialMs?: number;
+    /** Longest delay between restarts, ms. Default 30 000. */
+    maxMs?: number;
+  };
   /** prom-client registry for keel_kafka_* metrics. Default: the global registry. */
   registry?: Registry;
 }
@@ -87,7 +97,9 @@ export interface IdempotentListenerOptions {
 }
 
 export interface KafkaListenerOptions {
+  /** Topic or topics to consume. Give this or `topicPattern`. */
   topics?: string | string[];
+  /** Consume every topic whose name matches (as known at start-up). */
   topicPattern?: RegExp;
   /** Default `<clientId>.<Class>.<method>`; every listener needs its own group. */
   groupId?: string;
@@ -95,11 +107,15 @@ export interface KafkaListenerOptions {
   concurrency?: number;
   /** Handler gets `(payloads[], batchCtx)`. */
   batch?: boolean;
+  /** A new group starts at the oldest record instead of the newest. Default false. */
   fromBeginning?: boolean;
+  /** This listener's retry policy, merged over the module's `retry`. */
   retry?: RetryOptions;
   /** Dead-letter exhausted or invalid messages. Default true (`<topic>.DLT`). */
   dlt?: boolean | { topic?: string };
+  /** Skip messages whose id was handled before (needs the module's `idempotency`). Default false. */
   idempotent?: boolean | IdempotentListenerOptions;
+  /** Validate each payload; an invalid one goes to the DLT at once, never retried. */
   schema?: MessageSchema;
 }
 
