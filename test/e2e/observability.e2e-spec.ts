@@ -116,4 +116,15 @@ describe('metrics + logging + health in one app (e2e, real Redis and Kafka)', ()
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(200);
   });
+
+  it('a request that matches no route is metered as UNMATCHED with logging mounted too', async () => {
+    const res = await fetch(`${url}/nowhere/4111111111111111`);
+    expect(res.status).toBe(404);
+    const text = await registry.metrics();
+    const notFound = text
+      .split('\n')
+      .filter((l) => l.startsWith('http_server_requests_seconds_count') && l.includes('"404"'));
+    expect(notFound).toEqual([expect.stringContaining('route="UNMATCHED",status="404"')]);
+    expect(text).not.toContain('nowhere');
+  });
 });

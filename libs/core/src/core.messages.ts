@@ -27,3 +27,18 @@ export const keyTemplateProblem = (
 
 export const keyFunctionName = (fn: { name: string }): string =>
   `<key function${fn.name ? ` ${fn.name}` : ''}>`;
+
+export const missingModules = (problems: readonly string[]): string =>
+  `Keel decorators without their module:\n- ${problems.join('\n- ')}\n` +
+  'Import each named module (e.g. LockModule.forRoot({ ... })) into the application, ' +
+  'or remove the decorator.';
+
+export const importedTwice = (
+  moduleName: string,
+  first: string,
+  second: string,
+  consequence: string,
+): string =>
+  `${moduleName} is imported twice in this application (first with ${first}, then with ` +
+  `${second}): ${consequence}. Call ${moduleName}.forRoot() once, in the root module; it is ` +
+  'global, so feature modules use it without importing it again.';

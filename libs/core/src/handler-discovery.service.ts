@@ -21,14 +21,20 @@ export interface DiscoveredClassMethod {
 @Injectable()
 export class HandlerDiscoveryService {
   private readonly logger = new Logger('KeelDiscovery');
+  /** Keys some explorer of this app looked for: their decorators have a module running them. */
+  private readonly served = new Set<MetadataKey>();
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
   ) {}
 
-  /** Every method carrying `metadataKey` on a live, singleton provider or controller instance. */
+  /**
+   * Every method carrying `metadataKey` on a live, singleton provider or controller instance.
+   * Calling it marks the key as served by this app (explorers call it for their decorator).
+   */
   findMethods<T = unknown>(metadataKey: MetadataKey): DiscoveredMethod<T>[] {
+    this.served.add(metadataKey);
     const found: DiscoveredMethod<T>[] = [];
     const seen = new Map<object, Set<string>>();
     for (const { wrapper, isController } of this.wrappers()) {
@@ -86,6 +92,11 @@ export class HandlerDiscoveryService {
       }
     }
     return found;
+  }
+
+  /** Whether an explorer of this app has looked for `metadataKey`. */
+  isServed(metadataKey: MetadataKey): boolean {
+    return this.served.has(metadataKey);
   }
 
   private *wrappers(): Generator<{ wrapper: InstanceWrapper; isController: boolean }> {

@@ -14,6 +14,7 @@ describe('@keel/core public API', () => {
         'KeelCoreModule',
         'KeelError',
         'KeelMethodRegistry',
+        'KeelModuleClaims',
         'KeyResolutionError',
         'KeyTemplateError',
         'REQUEST_ID_HEADER',

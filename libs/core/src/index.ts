@@ -2,11 +2,13 @@
 export { KeelCoreModule } from './keel-core.module';
 export { HandlerDiscoveryService, type DiscoveredClassMethod } from './handler-discovery.service';
 export { KeelMethodRegistry } from './method-registry.service';
+export { KeelModuleClaims } from './module-claims';
 export type { AnyFn, DiscoveredMethod, MethodLayer } from './discovered-method';
 export {
   createKeelDecorator,
   getKeelDecoratorOrder,
   hasKeelDecorators,
+  type KeelDecoratorOwner,
   type MetadataKey,
 } from './keel-decorator';
 export { getOriginalMethod, isTrampoline } from './method-chain';

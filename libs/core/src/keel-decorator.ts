@@ -4,13 +4,38 @@ import { KeelConfigError } from './core.errors';
 
 export type MetadataKey = string | symbol;
 
+/** Which module runs a decorator: named in the boot error when that module is missing. */
+export interface KeelDecoratorOwner {
+  /** As users write it, e.g. `@DistributedLock`. */
+  readonly decorator: string;
+  /** The module that must be imported, e.g. `LockModule`. */
+  readonly module: string;
+  /** Its package, e.g. `@keel/lock`. */
+  readonly from: string;
+  /** What goes wrong without it, e.g. `the method would run unlocked`. */
+  readonly withoutIt: string;
+}
+
+// Keyed by metadata key; filled when decorated classes load, i.e. before any app boots.
+const owners = new Map<MetadataKey, KeelDecoratorOwner>();
+
+/** The owner recorded for a decorator key, if its decorator named one. */
+export function getKeelDecoratorOwner(metadataKey: MetadataKey): KeelDecoratorOwner | undefined {
+  return owners.get(metadataKey);
+}
+
 /**
  * Builds a method decorator that records `metadata` under `metadataKey` (readable with
  * Nest's Reflector) and appends the key to the method's Keel decorator order. Every Keel
  * method decorator is made with this, which is what lets core install its trampoline early
  * and compose layers in decorator order.
  */
-export function createKeelDecorator<T>(metadataKey: MetadataKey, metadata: T): MethodDecorator {
+export function createKeelDecorator<T>(
+  metadataKey: MetadataKey,
+  metadata: T,
+  owner?: KeelDecoratorOwner,
+): MethodDecorator {
+  if (owner) owners.set(metadataKey, owner);
   const setMetadata = SetMetadata(metadataKey, metadata);
   return (target, propertyKey, descriptor) => {
     const method: unknown = descriptor.value;

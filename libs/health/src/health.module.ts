@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { KeelCoreModule } from '@keel/core';
 import { RESOLVED_HEALTH_OPTIONS } from './health.constants';
 import { healthControllerFor } from './health.controller';
 import { HealthChecks } from './health-checks.service';
@@ -22,7 +23,8 @@ import { GracefulShutdown } from './shutdown/graceful-shutdown.service';
  * (`path`, default `health`) so it is known before async options resolve.
  */
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty' })],
+  // KeelCoreModule: its boot check catches Keel decorators whose module is missing.
+  imports: [KeelCoreModule, TerminusModule.forRoot({ errorLogStyle: 'pretty' })],
   providers: [
     {
       provide: RESOLVED_HEALTH_OPTIONS,

@@ -2,6 +2,13 @@ import { createKeelDecorator, type KeySource } from '@keel/core';
 import { DISTRIBUTED_LOCK_METADATA } from './lock.constants';
 import type { LockCallOptions, OnBusy } from './lock.options';
 
+const OWNER = {
+  decorator: '@DistributedLock',
+  module: 'LockModule',
+  from: '@keel/lock',
+  withoutIt: 'the method would run unlocked',
+};
+
 export interface DistributedLockOptions extends LockCallOptions {
   /** `'payment:{0}'`, `'order:{0.orderId}'`, or `(...args) => key | keys`. */
   key: KeySource;
@@ -14,5 +21,5 @@ export interface DistributedLockOptions extends LockCallOptions {
  * The method becomes async. Records metadata only; LockModule's explorer does the wrapping.
  */
 export function DistributedLock(options: DistributedLockOptions): MethodDecorator {
-  return createKeelDecorator(DISTRIBUTED_LOCK_METADATA, options);
+  return createKeelDecorator(DISTRIBUTED_LOCK_METADATA, options, OWNER);
 }

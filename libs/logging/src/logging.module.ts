@@ -8,7 +8,9 @@ import {
   type NestModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import { KeelCoreModule } from '@keel/core';
 import { KeelPinoLogger } from './keel-pino.logger';
 import { LOGGING_RUNTIME } from './logging.constants';
 import {
@@ -30,7 +32,8 @@ function withNestjsPino(module: DynamicModule): DynamicModule {
     useFactory: (runtime: LoggingRuntime) => nestjsPinoParams(runtime),
     providers: [{ provide: PinoLogger, useClass: KeelPinoLogger }],
   });
-  return { ...module, imports: [...(module.imports ?? []), pino] };
+  // KeelCoreModule: its boot check catches Keel decorators whose module is missing.
+  return { ...module, imports: [...(module.imports ?? []), KeelCoreModule, pino] };
 }
 
 /**
@@ -55,7 +58,11 @@ export class LoggingModule
   extends LoggingConfigurableModule
   implements NestModule, OnApplicationShutdown
 {
-  constructor(@Inject(LOGGING_RUNTIME) private readonly runtime: LoggingRuntime) {
+  constructor(
+    @Inject(LOGGING_RUNTIME) private readonly runtime: LoggingRuntime,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly requestContext: RequestContextMiddleware,
+  ) {
     super();
   }
 
@@ -69,6 +76,14 @@ export class LoggingModule
 
   configure(consumer: MiddlewareConsumer): void {
     if (this.runtime.options.http === false) return;
+    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+    if (adapter?.getType() === 'express') {
+      // A plain `app.use`, ahead of every route: mounted through the consumer, Express would
+      // see a catch-all route and set `req.route` on requests that match none (metrics would
+      // label them "/{*path}" instead of UNMATCHED).
+      adapter.use(this.requestContext.use.bind(this.requestContext));
+      return;
+    }
     consumer.apply(RequestContextMiddleware).forRoutes({ path: '*', method: RequestMethod.ALL });
   }
 

@@ -1,6 +1,13 @@
 import { createKeelDecorator } from '@keel/core';
 import { COUNTED_METADATA } from './metrics.constants';
 
+const OWNER = {
+  decorator: '@Counted',
+  module: 'MetricsModule',
+  from: '@keel/metrics',
+  withoutIt: 'its calls would not be counted',
+};
+
 export interface CountedOptions {
   /** Count only calls that throw or reject. Default false. */
   failuresOnly?: boolean;
@@ -29,5 +36,5 @@ export function Counted(
     typeof nameOrOptions === 'object' && nameOrOptions !== null
       ? { ...nameOrOptions }
       : { ...options, name: nameOrOptions };
-  return createKeelDecorator(COUNTED_METADATA, metadata);
+  return createKeelDecorator(COUNTED_METADATA, metadata, OWNER);
 }

@@ -1,12 +1,12 @@
-import { Module, type NestModule } from '@nestjs/common';
+import { Inject, Module, type NestModule } from '@nestjs/common';
 import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
-import { KeelCoreModule } from '@keel/core';
+import { KeelCoreModule, KeelModuleClaims } from '@keel/core';
 import { HttpExceptionInterceptor } from './http-exception.interceptor';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { RESOLVED_METRICS_OPTIONS } from './metrics.constants';
 import { MetricsExplorer } from './metrics.explorer';
 import { METRICS_MODULE_OPTIONS, MetricsConfigurableModule } from './metrics.module-definition';
-import type { MetricsModuleOptions } from './metrics.options';
+import type { MetricsModuleOptions, ResolvedMetricsOptions } from './metrics.options';
 import { MetricsServer } from './metrics.server';
 import { MetricsService } from './metrics.service';
 import { resolveMetricsOptions } from './metrics.validation';
@@ -36,8 +36,16 @@ export class MetricsModule extends MetricsConfigurableModule implements NestModu
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly http: HttpMetricsMiddleware,
+    claims: KeelModuleClaims,
+    @Inject(RESOLVED_METRICS_OPTIONS) options: ResolvedMetricsOptions,
   ) {
     super();
+    const service = options.defaultLabels.service;
+    claims.claim(
+      'MetricsModule',
+      service === undefined ? `path "${options.path}"` : `service "${service}"`,
+      'every request would be counted twice and the service label taken from one of them',
+    );
   }
 
   // Nest calls this only for HTTP apps, before it binds any route: the timer runs first.

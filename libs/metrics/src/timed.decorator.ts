@@ -1,6 +1,13 @@
 import { createKeelDecorator } from '@keel/core';
 import { TIMED_METADATA } from './metrics.constants';
 
+const OWNER = {
+  decorator: '@Timed',
+  module: 'MetricsModule',
+  from: '@keel/metrics',
+  withoutIt: 'its calls would not be timed',
+};
+
 export interface TimedOptions {
   /** Static labels on this method's series (the metric gets every such label name). */
   labels?: Record<string, string>;
@@ -31,5 +38,5 @@ export function Timed(
     typeof nameOrOptions === 'object' && nameOrOptions !== null
       ? { ...nameOrOptions }
       : { ...options, name: nameOrOptions };
-  return createKeelDecorator(TIMED_METADATA, metadata);
+  return createKeelDecorator(TIMED_METADATA, metadata, OWNER);
 }
