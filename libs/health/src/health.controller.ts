@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Res, Type } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Logger, Res, Type } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { HealthChecks } from './health-checks.service';
@@ -13,6 +13,8 @@ function shuttingDown(phase: string): HealthCheckResult {
 export function healthControllerFor(path: string): Type<unknown> {
   @Controller(path)
   class HealthController {
+    private readonly logger = new Logger('KeelHealth');
+
     constructor(
       private readonly health: HealthCheckService,
       private readonly checks: HealthChecks,
@@ -40,7 +42,7 @@ export function healthControllerFor(path: string): Type<unknown> {
         res.status(HttpStatus.SERVICE_UNAVAILABLE);
         return shuttingDown(this.state.phase);
       }
-      return this.health.check(this.checks.all());
+      return this.check('ready');
     }
 
     /** The full report: every indicator plus the lifecycle phase. */
@@ -51,7 +53,7 @@ export function healthControllerFor(path: string): Type<unknown> {
     ): Promise<HealthCheckResult & { phase: string }> {
       const phase = this.state.phase;
       try {
-        const result = await this.health.check(this.checks.all());
+        const result = await this.check('report');
         if (phase !== 'ready') res.status(HttpStatus.SERVICE_UNAVAILABLE);
         return { ...result, phase };
       } catch (err) {
@@ -59,6 +61,25 @@ export function healthControllerFor(path: string): Type<unknown> {
         if (!body) throw err;
         res.status(HttpStatus.SERVICE_UNAVAILABLE);
         return { ...body, phase };
+      }
+    }
+
+    // One line a failure, fields not text: what failed and why, for log queries and alerts.
+    private async check(probe: string): Promise<HealthCheckResult> {
+      try {
+        return await this.health.check(this.checks.all());
+      } catch (err) {
+        const body = (err as { getResponse?: () => HealthCheckResult }).getResponse?.();
+        if (body?.status === 'error') {
+          const down = Object.keys(body.error ?? {});
+          this.logger.error({
+            msg: `health check failed: ${down.join(', ')}`,
+            probe,
+            down,
+            error: body.error,
+          });
+        }
+        throw err;
       }
     }
   }

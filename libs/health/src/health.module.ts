@@ -24,7 +24,8 @@ import { GracefulShutdown } from './shutdown/graceful-shutdown.service';
  */
 @Module({
   // KeelCoreModule: its boot check catches Keel decorators whose module is missing.
-  imports: [KeelCoreModule, TerminusModule.forRoot({ errorLogStyle: 'pretty' })],
+  // Terminus' own failure log is multi-line box art; the controller logs one structured line.
+  imports: [KeelCoreModule, TerminusModule.forRoot({ logger: false })],
   providers: [
     {
       provide: RESOLVED_HEALTH_OPTIONS,

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -62,6 +62,49 @@ describe('@keel/health endpoints (e2e, real Redis and Kafka)', () => {
       await request(server).get('/health/live').expect(200);
       const full = await request(server).get('/health').expect(503);
       expect(full.body).toMatchObject({ status: 'error', phase: 'ready' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a failed check logs one structured line (no terminus box art), naming what is down', async () => {
+    const logged: { level: string; message: unknown; context: unknown }[] = [];
+    const record =
+      (level: string) =>
+      (message: unknown, ...rest: unknown[]): void => {
+        logged.push({ level, message, context: rest[rest.length - 1] });
+      };
+    const logger: LoggerService = {
+      log: record('log'),
+      error: record('error'),
+      warn: record('warn'),
+      debug: record('debug'),
+      verbose: record('verbose'),
+    };
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        HealthModule.forRoot({
+          indicators: {
+            ledger: () => Promise.resolve({ ledger: { status: 'down', message: 'unreachable' } }),
+          },
+        }),
+      ],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger });
+    await app.init();
+    try {
+      await request(app.getHttpServer() as Server)
+        .get('/health/ready')
+        .expect(503);
+      const problems = logged.filter((l) => l.level === 'error' || l.level === 'warn');
+      expect(problems).toHaveLength(1);
+      const [line] = problems;
+      expect(JSON.stringify(line.message)).not.toMatch(/\\u001b|┌|│/);
+      expect(line.message).toMatchObject({
+        msg: 'health check failed: ledger',
+        probe: 'ready',
+        down: ['ledger'],
+      });
     } finally {
       await app.close();
     }
