@@ -48,6 +48,7 @@ export {
 } from './trace-headers';
 export { isCardLikeNumber, luhnValid, maskCardNumbers } from './card-numbers';
 export { isThenable } from './thenable';
+export { describeValue, numberHint, rejectUnknownOptions } from './option-checks';
 export { withinBudget } from './time-budget';
 export {
   KeelConfigError,

@@ -22,4 +22,15 @@ describe('resolveHealthOptions', () => {
     expect(() => resolveHealthOptions(options as never)).toThrow(KeelConfigError);
     expect(() => resolveHealthOptions(options as never)).toThrow(name);
   });
+
+  it.each([
+    [{ timeoutMs: '2000' }, 'timeoutMs must be a finite number >= 1, got "2000" (a string).'],
+    [{ redisUrl: 'redis://x' }, 'unknown option "redisUrl" (did you mean "redis"?)'],
+    [
+      { kafka: { broker: ['a:1'] } },
+      'unknown option "kafka.broker" (did you mean "kafka.brokers"?)',
+    ],
+  ])('rejects %j saying %s', (options, message) => {
+    expect(() => resolveHealthOptions(options as never)).toThrow(message);
+  });
 });

@@ -20,7 +20,7 @@ describe('resolveLockOptions', () => {
     [{}, /exactly one of `redis`/],
     [{ redis: 'r', nodes: ['a', 'b', 'c'] }, /exactly one of/],
     [{ nodes: ['a', 'b'] }, /at least 3/],
-    [{ redis: 'r', leaseMs: 0 }, /leaseMs must be a finite number >= 1, got 0/],
+    [{ redis: 'r', leaseMs: 0 }, /leaseMs must be a finite number >= 1, got 0 \(a number\)/],
     [{ redis: 'r', leaseMs: Number.NaN }, /leaseMs/],
     [{ redis: 'r', waitMs: -1 }, /waitMs must be/],
     [{ redis: 'r', keyPrefix: 'a{b' }, /keyPrefix/],
@@ -30,6 +30,17 @@ describe('resolveLockOptions', () => {
     ],
     [{ redis: 'r', driftFactor: 0.6 }, /driftFactor/],
     [{ redis: 'r', watchdog: 'yes' }, /watchdog must be a boolean/],
+    [
+      { redis: 'r', leaseMs: '30000' },
+      /leaseMs must be a finite number >= 1, got "30000" \(a string\)\. Pass a number \(leaseMs: 30000\)/,
+    ],
+    [{ redisUrl: 'redis://x' }, /unknown option "redisUrl" \(did you mean "redis"\?\)/],
+    [{ redis: 'r', leasems: 1 }, /unknown option "leasems" \(did you mean "leaseMs"\?\)/],
+    [
+      { redis: 'r', retry: { pollMin: 5 } },
+      /unknown option "retry.pollMin" \(did you mean "retry.pollMinMs"\?\)/,
+    ],
+    [{ redis: 'r', retry: 5 }, /retry must be an object, got 5 \(a number\)/],
   ])('rejects %j naming the option', (opts, message) => {
     expect(() => resolveLockOptions(opts as never)).toThrow(KeelConfigError);
     expect(() => resolveLockOptions(opts as never)).toThrow(message);

@@ -1,4 +1,4 @@
-import { KeelConfigError } from '@keel/core';
+import { describeValue, KeelConfigError, numberHint, rejectUnknownOptions } from '@keel/core';
 import { DEFAULTS } from './lock.constants';
 import { LockArgumentError } from './lock.errors';
 import type { LockCallOptions, LockModuleOptions, ResolvedLockOptions } from './lock.options';
@@ -13,17 +13,46 @@ function check(
 ): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw fail(`${name} must be a finite number >= ${min}, got ${String(value)}`);
+    const option = name.slice(name.lastIndexOf(' ') + 1);
+    throw fail(
+      `${name} must be a finite number >= ${min}, got ${describeValue(value)}.` +
+        numberHint(option, value),
+    );
   }
   return value;
 }
 
 const configError: ErrorFactory = (m) => new KeelConfigError(`LockModule: ${m}`);
 
+// Records, so the compiler fails when an option is added to the type but not here.
+const MODULE_KEYS = Object.keys({
+  redis: 0,
+  nodes: 0,
+  keyPrefix: 0,
+  leaseMs: 0,
+  waitMs: 0,
+  retry: 0,
+  driftFactor: 0,
+  watchdog: 0,
+  registry: 0,
+} satisfies Record<keyof LockModuleOptions, 0>);
+const RETRY_KEYS = Object.keys({
+  pollMinMs: 0,
+  pollMaxMs: 0,
+  jitterMs: 0,
+} satisfies Record<keyof NonNullable<LockModuleOptions['retry']>, 0>);
+
 /** Validates module options at start-up; a bad one fails the boot naming the option. */
 export function resolveLockOptions(options: LockModuleOptions): ResolvedLockOptions {
   if (options === null || typeof options !== 'object') {
     throw configError('options must be an object with `redis` or `nodes`');
+  }
+  rejectUnknownOptions('LockModule', options, MODULE_KEYS);
+  if (options.retry !== undefined) {
+    if (options.retry === null || typeof options.retry !== 'object') {
+      throw configError(`retry must be an object, got ${describeValue(options.retry)}`);
+    }
+    rejectUnknownOptions('LockModule', options.retry, RETRY_KEYS, 'retry.');
   }
   const hasRedis = options.redis !== undefined && options.redis !== null;
   const hasNodes = options.nodes !== undefined;

@@ -52,6 +52,18 @@ describe('resolveLoggingOptions', () => {
     expect(r.warnings[0]).toContain('pretty');
   });
 
+  it.each<[unknown, string]>([
+    [{ pretty: 'true' }, 'pretty must be a boolean, got "true" (a string)'],
+    [{ levl: 'info' }, 'unknown option "levl" (did you mean "level"?)'],
+    [{ redact: { key: ['x'] } }, 'unknown option "redact.key" (did you mean "redact.keys"?)'],
+    [
+      { http: { ignorePath: ['/health'] } },
+      'unknown option "http.ignorePath" (did you mean "http.ignorePaths"?)',
+    ],
+  ])('fails on %j saying %s', (options, message) => {
+    expect(bad(options, {}).message).toContain(message);
+  });
+
   it('accepts http: false', () => {
     expect(resolveLoggingOptions({ http: false }, {}).http).toBe(false);
   });

@@ -1,7 +1,8 @@
 // Every error and warning text of @keel/metrics, so they read alike.
+import { describeValue, numberHint } from '@keel/core';
 
 export const optionMessage = (option: string, rule: string, got: unknown): string =>
-  `MetricsModule: \`${option}\` ${rule}, got ${describe(got)}.`;
+  `MetricsModule: \`${option}\` ${rule}, got ${describeValue(got)}.${numberHint(option, got)}`;
 
 export const decoratorMessage = (where: string, problem: string): string => `${where}: ${problem}`;
 
@@ -21,10 +22,3 @@ export const portInUseMessage = (port: number, host: string | undefined, reason:
 export const notExpressMessage = (type: string): string =>
   `HTTP server metrics need the Express adapter; this app uses "${type}", so ` +
   'http_server_requests_seconds is not recorded. Set `httpMetrics: false` to silence this.';
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  if (value !== null && typeof value === 'object') return 'an object';
-  return String(value);
-}

@@ -64,6 +64,19 @@ describe('resolveMetricsOptions', () => {
     expect(() => resolveMetricsOptions(options)).toThrow(KeelConfigError);
     expect(() => resolveMetricsOptions(options)).toThrow(`\`${option}\``);
   });
+
+  it('shows the value with its type and hints at Number(...) for a numeric string', () => {
+    expect(() => resolveMetricsOptions({ port: '9464' as unknown as number })).toThrow(
+      'MetricsModule: `port` must be an integer from 0 to 65535, got "9464" (a string). ' +
+        'Pass a number (port: 9464), not a string',
+    );
+  });
+
+  it('rejects an unknown option with a did-you-mean', () => {
+    expect(() => resolveMetricsOptions({ servce: 'payments' } as MetricsModuleOptions)).toThrow(
+      'MetricsModule: unknown option "servce" (did you mean "service"?)',
+    );
+  });
 });
 
 describe('isMetricName', () => {

@@ -1,4 +1,4 @@
-import { KeelConfigError } from '@keel/core';
+import { KeelConfigError, rejectUnknownOptions } from '@keel/core';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { DEFAULT_BUCKETS, DEFAULTS } from './metrics.constants';
 import { optionMessage } from './metrics.messages';
@@ -24,11 +24,29 @@ export function normaliseBuckets(value: unknown): number[] | undefined {
   return [...new Set(value as number[])].sort((a, b) => a - b);
 }
 
+// A record, so the compiler fails when an option is added to the type but not here.
+const MODULE_KEYS = Object.keys({
+  registry: 0,
+  defaultMetrics: 0,
+  service: 0,
+  instance: 0,
+  commonLabels: 0,
+  prefix: 0,
+  path: 0,
+  port: 0,
+  host: 0,
+  buckets: 0,
+  slo: 0,
+  httpMetrics: 0,
+  maxSeriesPerMetric: 0,
+} satisfies Record<keyof MetricsModuleOptions, 0>);
+
 /** Validates module options at start-up; a bad one fails the boot naming the option. */
 export function resolveMetricsOptions(options: MetricsModuleOptions): ResolvedMetricsOptions {
   if (options === null || typeof options !== 'object') {
     throw fail('options', 'must be an object', options);
   }
+  rejectUnknownOptions('MetricsModule', options, MODULE_KEYS);
   const registry = options.registry ?? globalRegistry;
   if (!(registry instanceof Registry)) {
     throw fail('registry', 'must be a prom-client Registry', registry);
