@@ -17,6 +17,7 @@ import {
   LIBS,
   packLibs,
   treeProblems,
+  typeCheckApp,
   type PackedLib,
 } from './support/pack-install';
 import { sampleValue } from './support/prom-text';
@@ -241,6 +242,14 @@ describe('the packed libs installed into plain apps outside the repository (inte
           join(dir, 'node_modules', '@keel', lib, 'dist', 'index.js'),
         );
       }
+    });
+
+    it('installs only what the README says, and its typings compile with skipLibCheck: false', async () => {
+      const { dir } = await setup();
+      expect(installedVersion(dir, 'typeorm', false)).toBeUndefined(); // an optional peer
+      const check = await typeCheckApp(dir);
+      expect(check.output).toBe('');
+      expect(check.code).toBe(0);
     });
 
     it('holds a Redis lock while the @DistributedLock method runs, and counts it on /metrics', async () => {

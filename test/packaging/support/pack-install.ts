@@ -1,29 +1,33 @@
 // Builds and packs the libs as npm would publish them, and installs the tarballs into a plain app
 // outside the repository, so nothing of ours (paths, ts-jest, root node_modules) can leak in.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { installedBy } from '../../../scripts/docs/install-lines';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 /** core first: the others compile against libs/core/dist. */
 export const LIBS = ['core', 'lock', 'metrics', 'logging', 'messaging', 'health'] as const;
 
-/** What the consumer app needs besides the tarballs; the versions come from a manifest. */
-const APP_DEPENDENCIES = [
+/**
+ * The app's own packages: a Nest app has these before it adds Keel (its typings included, which
+ * the type check needs). Everything else comes from the README's install line.
+ */
+const APP_OWN = [
   '@nestjs/common',
   '@nestjs/core',
   '@nestjs/platform-express',
-  '@nestjs/terminus',
-  '@willsoto/nestjs-prometheus',
-  'ioredis',
-  'kafkajs',
-  'nestjs-pino',
-  'pino',
-  'pino-http',
-  'prom-client',
   'reflect-metadata',
   'rxjs',
+  '@types/node',
+  '@types/express',
 ];
+
+/** What the README's all-at-once `npm i` line installs besides the @keel tarballs. */
+export function readmeDependencies(): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  return installedBy(readme).filter((name) => !name.startsWith('@keel/'));
+}
 
 export interface PackedLib {
   name: string;
@@ -71,14 +75,19 @@ export function packLibs(dest: string): PackedLib[] {
   }));
 }
 
-/** The consumer's dependencies at the versions a manifest (root or compat) pins. */
+/**
+ * The consumer's dependencies, the README's and the app's own, at the versions a manifest (root
+ * or compat) pins, so the Nest 11 app gets Nest 11 packages.
+ */
 export function appDependencies(manifest: string): Record<string, string> {
   const pkg = JSON.parse(readFileSync(join(ROOT, manifest), 'utf8')) as {
     dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
   };
+  const names = [...new Set([...APP_OWN, ...readmeDependencies()])];
   return Object.fromEntries(
-    APP_DEPENDENCIES.map((name) => {
-      const range = pkg.dependencies[name];
+    names.map((name) => {
+      const range = pkg.dependencies[name] ?? pkg.devDependencies[name];
       if (!range) throw new Error(`${manifest} has no dependency ${name}`);
       return [name, range];
     }),
@@ -136,8 +145,42 @@ export async function treeProblems(dir: string): Promise<string[]> {
   return ls.code === 0 ? problems : [`npm ls exited ${ls.code}`, ...problems];
 }
 
-/** The installed version of a package in an app directory. */
-export function installedVersion(dir: string, name: string): string {
+/** The installed version of a package in an app directory (undefined if absent and allowed). */
+export function installedVersion(dir: string, name: string, required?: true): string;
+export function installedVersion(dir: string, name: string, required: false): string | undefined;
+export function installedVersion(dir: string, name: string, required = true): string | undefined {
   const file = join(dir, 'node_modules', name, 'package.json');
+  if (!required && !existsSync(file)) return undefined;
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Type-checks a file importing every lib's public entry, inside the app, as a strict user
+ * project would with `skipLibCheck: false`: a typing that needs a package the README does not
+ * install (an optional peer, say) fails here. Resolves tsc's output ('' when clean).
+ */
+export async function typeCheckApp(dir: string): Promise<{ code: number | null; output: string }> {
+  const imports = LIBS.map((lib) => `import * as ${lib} from '@keel/${lib}';`).join('\n');
+  writeFileSync(
+    join(dir, 'types-check.ts'),
+    `import 'reflect-metadata';\n${imports}\nexport const libs = [${LIBS.join(', ')}];\n`,
+  );
+  const compilerOptions = {
+    strict: true,
+    skipLibCheck: false,
+    noEmit: true,
+    target: 'es2022',
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    types: ['node'],
+  };
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions, files: ['types-check.ts'] }, null, 2),
+  );
+  const tsc = require.resolve('typescript/bin/tsc');
+  const res = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], dir);
+  return { code: res.code, output: `${res.stdout}${res.stderr}`.trim() };
 }
