@@ -20,7 +20,7 @@ export function describeValue(value: unknown): string {
       ? `[${value.map(shortValue).join(', ')}] (an array)`
       : `an array of ${value.length}`;
   }
-  const name = (value).constructor?.name;
+  const name = value.constructor?.name;
   return name && name !== 'Object' ? `a ${name} instance` : 'an object';
 }
 
