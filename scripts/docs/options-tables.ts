@@ -61,15 +61,19 @@ function rowsOf(
   return rows;
 }
 
-/** The options tables of one lib (`libs/<name>`), in the order its index.ts exports them. */
+/** The options tables of one lib (`libs/<name>`), in the order its entries export them. */
 export function optionsTables(libDir: string): OptionsTable[] {
   const src = join(libDir, 'src');
   const parse = (path: string) =>
     ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
-  const wanted = exportedOptionNames(parse(join(src, 'index.ts')));
+  const files = (readdirSync(src, { recursive: true }) as string[]).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'),
+  );
+  // the main entry first, then sub-entries (`@keel/messaging/outbox`: src/outbox/index.ts)
+  const entries = files.filter((f) => f === 'index.ts' || f.endsWith('/index.ts')).sort();
+  const wanted = entries.flatMap((f) => exportedOptionNames(parse(join(src, f))));
   const found = new Map<string, OptionsTable>();
-  for (const f of readdirSync(src)) {
-    if (!f.endsWith('.ts') || f.endsWith('.spec.ts')) continue;
+  for (const f of files) {
     const file = parse(join(src, f));
     file.forEachChild((node) => {
       if (!ts.isInterfaceDeclaration(node) || !wanted.includes(node.name.text)) return;

@@ -16,6 +16,7 @@ import {
   installedVersion,
   LIBS,
   packLibs,
+  run,
   treeProblems,
   typeCheckApp,
   type PackedLib,
@@ -250,6 +251,21 @@ describe('the packed libs installed into plain apps outside the repository (inte
       const check = await typeCheckApp(dir);
       expect(check.output).toBe('');
       expect(check.code).toBe(0);
+    });
+
+    it.each([
+      [
+        'lock-without-module',
+        'Captures.capture() has @DistributedLock but LockModule (@keel/lock) is not imported',
+      ],
+      ['metrics-twice', 'MetricsModule is imported twice in this application'],
+    ])("fails the boot of a miswired app (%s) with Keel's message", async (name, message) => {
+      const { dir } = await setup();
+      copyFileSync(join(__dirname, 'support', 'miswired-app.js'), join(dir, 'miswired-app.js'));
+      const res = await run(process.execPath, ['miswired-app.js', name], dir);
+      expect(res.stdout).toContain('KEEL_BOOT_FAILED');
+      expect(res.stdout).toContain(message);
+      expect(res.code).toBe(1);
     });
 
     it('holds a Redis lock while the @DistributedLock method runs, and counts it on /metrics', async () => {

@@ -30,18 +30,6 @@ export type {
   RedisConnection,
   RetryOptions,
 } from './messaging.options';
-export { OutboxModule } from './outbox.module';
-export { OUTBOX_ASYNC_OPTIONS_TYPE, OUTBOX_OPTIONS_TYPE } from './outbox.module-definition';
-export { OutboxService, type OutboxMessage } from './outbox.service';
-export { OutboxRelay, type RelayPass } from './outbox-relay';
-export {
-  createOutboxTable,
-  DEFAULT_OUTBOX_TABLE,
-  outboxEntity,
-  type OutboxRecord,
-} from './outbox.entity';
-export { OutboxTransactionError } from './outbox.errors';
-export type { OutboxModuleOptions, OutboxRelayOptions } from './outbox.options';
 export {
   DltReplayer,
   HEADER_REPLAYED_FROM,

@@ -1,7 +1,7 @@
 import { runWithContext } from '@keel/core';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { OutboxTransactionError } from '@keel/messaging';
+import { OutboxTransactionError } from '@keel/messaging/outbox';
 import {
   BROKERS,
   createTopics,

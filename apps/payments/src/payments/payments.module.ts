@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OutboxModule } from '@keel/messaging';
+import { OutboxModule } from '@keel/messaging/outbox';
 import type { DataSource } from 'typeorm';
 import { LedgerListener } from './ledger.listener';
 import { PaymentsController } from './payments.controller';

@@ -1,4 +1,4 @@
-import { createOutboxTable, outboxEntity } from '@keel/messaging';
+import { createOutboxTable, outboxEntity } from '@keel/messaging/outbox';
 import { DataSource } from 'typeorm';
 
 export const PAYMENT_CAPTURED_TOPIC = 'payments.captured';

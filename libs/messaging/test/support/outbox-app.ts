@@ -6,15 +6,15 @@ import { Test } from '@nestjs/testing';
 import { logLevel, type KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource, type EntityManager } from 'typeorm';
+import { MessagingModule } from '@keel/messaging';
 import {
   createOutboxTable,
-  MessagingModule,
   OutboxModule,
   OutboxRelay,
   OutboxService,
   outboxEntity,
   type OutboxRelayOptions,
-} from '@keel/messaging';
+} from '@keel/messaging/outbox';
 import { stackEnv } from '../../../../test/support/stack-env';
 import { BROKERS, unique } from './messaging-app';
 

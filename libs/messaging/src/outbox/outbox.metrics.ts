@@ -1,5 +1,5 @@
 import { Gauge, register as globalRegistry, Registry } from 'prom-client';
-import { metric } from './messaging.metrics';
+import { metric } from '../messaging.metrics';
 
 function gauge(registry: Registry, name: string, help: string): Gauge<'table'> {
   return metric(

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { MESSAGING_MODULE_OPTIONS } from './messaging.module-definition';
-import type { MessagingModuleOptions } from './messaging.options';
+import { MESSAGING_MODULE_OPTIONS } from '../messaging.module-definition';
+import type { MessagingModuleOptions } from '../messaging.options';
 import { OUTBOX_METRICS, OUTBOX_STORE, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
 import { OutboxMetrics } from './outbox.metrics';
 import { OUTBOX_MODULE_OPTIONS, OutboxConfigurableModule } from './outbox.module-definition';

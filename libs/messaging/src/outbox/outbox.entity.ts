@@ -1,5 +1,5 @@
 import type { DataSource, EntitySchema } from 'typeorm';
-import { MissingPackageError } from './messaging.errors';
+import { MissingPackageError } from '../messaging.errors';
 
 type TypeOrm = typeof import('typeorm');
 

@@ -1,5 +1,5 @@
 import { KeelConfigError } from '@keel/core';
-import { checkNumber } from './messaging.validation';
+import { checkNumber } from '../messaging.validation';
 import { DEFAULT_OUTBOX_TABLE, outboxEntity } from './outbox.entity';
 import type { OutboxModuleOptions, ResolvedOutboxOptions } from './outbox.options';
 

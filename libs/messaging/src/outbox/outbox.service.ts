@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { getContext } from '@keel/core';
 import type { EntityManager } from 'typeorm';
-import { contextHeaders } from './message-headers';
-import { MESSAGE_SERIALIZER } from './messaging.constants';
-import type { MessageSerializer } from './messaging.options';
+import { contextHeaders } from '../message-headers';
+import { MESSAGE_SERIALIZER } from '../messaging.constants';
+import type { MessageSerializer } from '../messaging.options';
 import { OUTBOX_STORE } from './outbox.constants';
 import { OutboxTransactionError } from './outbox.errors';
 import type { OutboxStore } from './outbox-store';

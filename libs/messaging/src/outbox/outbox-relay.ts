@@ -6,8 +6,8 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Message } from 'kafkajs';
-import { KafkaProducer } from './kafka.producer';
-import { HEADER_MESSAGE_ID } from './messaging.constants';
+import { KafkaProducer } from '../kafka.producer';
+import { HEADER_MESSAGE_ID } from '../messaging.constants';
 import type { OutboxRecord } from './outbox.entity';
 import { OUTBOX_METRICS, OUTBOX_STORE, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
 import type { OutboxMetrics } from './outbox.metrics';
