@@ -138,6 +138,22 @@ export class Inbox<T> {
   }
 }
 
+/**
+ * Records on a topic, from its partitions' watermarks (high - low): every record ever written,
+ * duplicates included, however many a reader read. Our producers are idempotent, not
+ * transactional, so no control records sit between offsets.
+ */
+export async function topicRecordCount(topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
