@@ -1,5 +1,6 @@
 import { runWithContext } from '@keel/core';
 import type { DataSource } from 'typeorm';
+import { KafkaProducer } from '@keel/messaging';
 import { OutboxTransactionError } from '@keel/messaging/outbox';
 import {
   createTopics,
@@ -118,6 +119,45 @@ describe.each<Dialect>(['mariadb', 'postgres'])(
         .join('\n');
       expect(wire).not.toContain(PAN);
       expect(JSON.parse(msg.value!.toString())).toMatchObject({ id: 'pay-9' });
+    });
+
+    it('a broker that does not take a batch: the app still commits, and the pass gives up at publishTimeoutMs', async () => {
+      const topic = unique('outbox-slow');
+      await createTopics([topic]);
+      const relayApp = await boot({ batchSize: 10, pollIntervalMs: 20, publishTimeoutMs: 800 });
+      await relayApp.relay.stop(); // passes run by hand below
+      const producer = relayApp.app.get(KafkaProducer);
+      const real = producer.sendRaw.bind(producer);
+      let entered!: () => void;
+      const publishing = new Promise<void>((resolve) => (entered = resolve));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      producer.sendRaw = async (...args) => {
+        entered();
+        await gate; // the broker does not answer until released
+        return real(...args);
+      };
+      for (let i = 0; i < 3; i++) {
+        await ds.transaction((em) => relayApp.outbox.add(em, { topic, key: 'k', value: { i } }));
+      }
+
+      const pass = relayApp.relay.runOnce();
+      await publishing;
+      // while the pass holds its rows: the app's business transaction and outbox insert commit
+      const started = performance.now();
+      await ds.transaction(async (em) => {
+        await insertBusinessRow(em, table, 'during-publish', 3);
+        await relayApp.outbox.add(em, { topic, key: 'other', value: { i: 9 } });
+      });
+      const committedWithinMs = performance.now() - started;
+      expect(await pass).toEqual({ claimed: 3, published: 0, failed: 3 });
+      expect(committedWithinMs).toBeLessThan(800); // it did not wait for the pass
+      expect(await count(ds, `SELECT COUNT(*) AS n FROM ${table} WHERE sent_at IS NULL`)).toBe(4);
+
+      release();
+      producer.sendRaw = real;
+      expect(await relayApp.relay.runOnce()).toMatchObject({ published: 4, failed: 0 });
+      expect(await count(ds, `SELECT COUNT(*) AS n FROM ${table} WHERE sent_at IS NULL`)).toBe(0);
     });
 
     it('publishes 200 rows over 5 keys in order per key, each once, and marks all sent', async () => {

@@ -5,11 +5,17 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { withinBudget } from '@keel/core';
 import type { Message } from 'kafkajs';
 import { KafkaProducer } from '../kafka.producer';
 import { HEADER_MESSAGE_ID } from '../messaging.constants';
 import type { OutboxRecord } from './outbox.entity';
-import { OUTBOX_METRICS, OUTBOX_STORE, RESOLVED_OUTBOX_OPTIONS } from './outbox.constants';
+import {
+  DEFAULT_PUBLISH_TIMEOUT_MS,
+  OUTBOX_METRICS,
+  OUTBOX_STORE,
+  RESOLVED_OUTBOX_OPTIONS,
+} from './outbox.constants';
 import type { OutboxMetrics } from './outbox.metrics';
 import type { ResolvedOutboxOptions } from './outbox.options';
 import { orderKey, type OutboxStore } from './outbox-store';
@@ -30,7 +36,10 @@ const PURGE_EVERY_MS = 60_000;
 /**
  * Publishes pending outbox rows in id order per key and marks them sent, in one transaction that
  * holds the rows' locks (FOR UPDATE SKIP LOCKED): relays never publish the same row at once, and
- * a crash before commit leaves the rows pending for the next pass.
+ * a crash before commit leaves the rows pending for the next pass. Kept over claim-commit-
+ * publish-mark on purpose: ownership ends with the connection (no lease to time, so a slow relay
+ * can never be overtaken and reorder a key); the locks are on outbox rows only, which the app's
+ * inserts never wait for; and relay.publishTimeoutMs bounds how long the transaction stays open.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -75,6 +84,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async runOnce(): Promise<RelayPass> {
     const { dataSource, relay } = this.options;
     const batchSize = relay ? relay.batchSize : 200;
+    const publishTimeoutMs = relay ? relay.publishTimeoutMs : DEFAULT_PUBLISH_TIMEOUT_MS;
     // READ COMMITTED: no gap locks that would block the app's inserts, and fresh reads.
     return dataSource.transaction('READ COMMITTED', async (em) => {
       const rows = await this.store.claim(em, batchSize);
@@ -90,9 +100,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const groups = [...byTopic.entries()];
       const results = await Promise.allSettled(
         groups.map(([topic, group]) =>
-          this.producer.sendRaw(
-            topic,
-            group.map((r) => this.toRecord(r)),
+          withinBudget(
+            this.producer.sendRaw(
+              topic,
+              group.map((r) => this.toRecord(r)),
+            ),
+            publishTimeoutMs,
+            () =>
+              new Error(
+                `Kafka did not take the batch for "${topic}" within relay.publishTimeoutMs ` +
+                  `(${publishTimeoutMs} ms); the rows stay pending`,
+              ),
           ),
         ),
       );

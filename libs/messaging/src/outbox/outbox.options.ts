@@ -7,6 +7,11 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Sent rows are deleted after this long, ms. Default 24 h. */
   retentionMs?: number;
+  /**
+   * Longest a pass waits for Kafka to take its batch, ms; past it the pass rolls back (the rows
+   * stay pending) so a slow broker never holds a transaction open. Default 10 000.
+   */
+  publishTimeoutMs?: number;
 }
 
 export interface OutboxModuleOptions {

@@ -19,7 +19,12 @@ describe('resolveOutboxOptions', () => {
     expect(resolveOutboxOptions({ dataSource })).toEqual({
       dataSource,
       tableName: 'keel_outbox',
-      relay: { pollIntervalMs: 250, batchSize: 200, retentionMs: 86_400_000 },
+      relay: {
+        pollIntervalMs: 250,
+        batchSize: 200,
+        retentionMs: 86_400_000,
+        publishTimeoutMs: 10_000,
+      },
     });
     expect(resolveOutboxOptions({ dataSource, relay: false }).relay).toBe(false);
   });
@@ -36,6 +41,7 @@ describe('resolveOutboxOptions', () => {
     [{ dataSource: fakeDataSource(), relay: { batchSize: 0 } }, 'relay.batchSize must be'],
     [{ dataSource: fakeDataSource(), relay: { pollIntervalMs: -1 } }, 'relay.pollIntervalMs'],
     [{ dataSource: fakeDataSource(), relay: 'yes' }, 'relay must be a boolean or an object'],
+    [{ dataSource: fakeDataSource(), relay: { publishTimeoutMs: 0 } }, 'relay.publishTimeoutMs'],
   ])('%# names the bad option', (options, message) => {
     expect(() => resolveOutboxOptions(options as never)).toThrow(`OutboxModule: `);
     expect(() => resolveOutboxOptions(options as never)).toThrow(message);

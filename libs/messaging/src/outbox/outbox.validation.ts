@@ -1,5 +1,6 @@
 import { KeelConfigError } from '@keel/core';
 import { checkNumber } from '../messaging.validation';
+import { DEFAULT_PUBLISH_TIMEOUT_MS } from './outbox.constants';
 import { DEFAULT_OUTBOX_TABLE, outboxEntity } from './outbox.entity';
 import type { OutboxModuleOptions, ResolvedOutboxOptions } from './outbox.options';
 
@@ -41,6 +42,9 @@ export function resolveOutboxOptions(options: OutboxModuleOptions): ResolvedOutb
     pollIntervalMs: checkNumber(o.pollIntervalMs, 'relay.pollIntervalMs', 1, fail) ?? 250,
     batchSize: checkNumber(o.batchSize, 'relay.batchSize', 1, fail, { integer: true }) ?? 200,
     retentionMs: checkNumber(o.retentionMs, 'relay.retentionMs', 0, fail) ?? 24 * 3600_000,
+    publishTimeoutMs:
+      checkNumber(o.publishTimeoutMs, 'relay.publishTimeoutMs', 1, fail) ??
+      DEFAULT_PUBLISH_TIMEOUT_MS,
   };
   return { dataSource: options.dataSource, tableName, relay: r === false ? false : relay };
 }
