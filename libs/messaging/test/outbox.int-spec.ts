@@ -158,7 +158,7 @@ describe.each<Dialect>(['mariadb', 'postgres'])(
       producer.sendRaw = real;
       expect(await relayApp.relay.runOnce()).toMatchObject({ published: 4, failed: 0 });
       expect(await count(ds, `SELECT COUNT(*) AS n FROM ${table} WHERE sent_at IS NULL`)).toBe(0);
-    });
+    }, 20_000); // without the timeout the pass never ends: fail, not hang
 
     it('publishes 200 rows over 5 keys in order per key, each once, and marks all sent', async () => {
       const topic = unique('outbox-order');
