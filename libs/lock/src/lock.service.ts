@@ -14,6 +14,7 @@ import { newOwnerToken } from './owner-token';
 import type { LockCallOptions, OnBusy, ResolvedLockOptions } from './lock.options';
 import { checkCallOptions, normaliseKeys } from './lock.validation';
 import { WakeBoard } from './wake-board';
+import { longestPollMs, waiterLiveMs } from './waiter-liveness';
 
 type HeldLocks = ReadonlyMap<string, LockHandle>;
 
@@ -271,7 +272,8 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
    */
   private async queue(a: Attempt): Promise<LockHandle | null> {
     const { names, owner, metricName, started, deadline } = a;
-    const waiterLiveMs = this.options.pollMaxMs * 3 + 1_000;
+    const { pollMinMs, pollMaxMs } = this.options;
+    const liveMs = waiterLiveMs(a.leaseMs, pollMinMs, pollMaxMs);
     const waiter = a.mode === 'wait' ? this.board.add(owner, names) : null;
     let busySent = -1;
     let busyFence = Infinity;
@@ -290,7 +292,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
             honourQueue: true,
             willWait: waiter !== null,
             queued: attempt > 0,
-            waiterLiveMs,
+            waiterLiveMs: liveMs,
             timeoutMs: Math.max(remaining, 1_000),
           });
           if (outcome.granted && outcome.handedOver) {
@@ -315,14 +317,14 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
             if (!waiter) return null;
             throw new LockNotAcquiredError(names, Date.now() - started);
           }
-          await this.board.sleep(waiter, this.pause(outcome.retryInMs, deadline));
+          await this.board.sleep(waiter, this.pause(outcome.retryInMs, deadline, liveMs));
           const woken = handed();
           if (woken) return woken;
         } catch (err) {
           busySent = -1;
           busyFence = Infinity;
           this.backendFailed(err, a, waiter !== null && Date.now() < deadline);
-          await this.board.sleep(waiter!, this.pause(-1, deadline));
+          await this.board.sleep(waiter!, this.pause(-1, deadline, liveMs));
         }
       }
     } finally {
@@ -342,11 +344,19 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     throw err;
   }
 
-  /** How long a waiter sleeps unless woken: until the blocking lease ends, bounded, jittered. */
-  private pause(retryInMs: number, deadline: number): number {
+  /**
+   * How long a waiter sleeps unless woken: until the blocking lease ends, bounded, jittered, and
+   * never so long that its queue entry (live `liveMs` from each request) runs out.
+   */
+  private pause(retryInMs: number, deadline: number, liveMs: number): number {
     const { pollMinMs, pollMaxMs, jitterMs } = this.options;
-    const base = retryInMs > 0 ? Math.min(retryInMs, pollMaxMs) : pollMaxMs;
+    const longest = longestPollMs(liveMs);
+    const base = Math.min(
+      retryInMs > 0 ? retryInMs : pollMaxMs,
+      pollMaxMs,
+      Math.max(1, longest - jitterMs),
+    );
     const jittered = Math.max(pollMinMs, base) + Math.random() * jitterMs;
-    return Math.max(0, Math.min(jittered, deadline - Date.now()));
+    return Math.max(0, Math.min(jittered, longest, deadline - Date.now()));
   }
 }
