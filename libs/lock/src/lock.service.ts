@@ -227,7 +227,8 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     this.backend.acquireFree(names[0], a.owner, leaseMs, Math.max(waitMs, 1_000)).then(
       (fence) => {
         if (fence > 0) return granted(this.grant(a, [fence], a.started));
-        if (mode === 'try') {
+        // -1: free, but with waiters queued; the fair path sees whether any of them is live
+        if (mode === 'try' && fence === 0) {
           this.metrics.observeAcquire(metricName, 'busy', Date.now() - a.started);
           return granted(null);
         }

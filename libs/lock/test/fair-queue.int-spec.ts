@@ -75,6 +75,39 @@ describe('fair queue and release announcements on real Redis (integration)', () 
     expect(await b.locks.tryAcquire('fq:fair')).not.toBeNull();
   });
 
+  it('a newcomer cannot barge in after a lease ran out: the key goes to the queued waiter', async () => {
+    const holder = await a.locks.acquire('fq:expired', { watchdog: false });
+    const waiting = b.locks.acquire('fq:expired');
+    await sleep(100);
+    expect(await redis.llen(`${key('fq:expired')}:q`)).toBe(1);
+    // the lease runs out (no release, so nobody is told); b sleeps until its next poll (~500 ms)
+    await redis.pexpire(key('fq:expired'), 1);
+    await sleep(5);
+    expect(await redis.exists(key('fq:expired'))).toBe(0);
+    // a has no waiters of its own on the name, so it tries the lean first attempt
+    expect(await a.locks.tryAcquire('fq:expired')).toBeNull();
+    const newcomer = a.locks.acquire('fq:expired');
+    const got = await waiting;
+    expect(got.fencingToken).toBe(holder.fencingToken + 1);
+    await sleep(50);
+    expect(
+      await Promise.race([newcomer.then(() => 'newcomer'), sleep(0).then(() => 'queued')]),
+    ).toBe('queued');
+    await got.release();
+    const next = await newcomer;
+    expect(next.fencingToken).toBe(got.fencingToken + 1);
+    await next.release();
+    expect(await holder.release()).toBe(false);
+  });
+
+  it('a free key whose queued waiters all died is taken at once, also by a try', async () => {
+    await queueGhost('fq:dead-queue', 1_000, 1_000, 5_000);
+    const got = await a.locks.tryAcquire('fq:dead-queue');
+    expect(got).not.toBeNull();
+    expect(await redis.llen(`${key('fq:dead-queue')}:q`)).toBe(0);
+    await got!.release();
+  });
+
   it('keeps a turn reserved for a waiter that stopped retrying only until its liveness ends', async () => {
     const holder = await a.locks.acquire('fq:ghost');
     const started = Date.now();
