@@ -1,4 +1,5 @@
 import type { LockBackend } from './backend/lock-backend';
+import { monotonicMs } from './clock';
 import { LeaseLostError, LockBackendError } from './lock.errors';
 import { HandleInit, LockHandle } from './lock-handle';
 
@@ -26,7 +27,7 @@ function handle(backend: LockBackend, over: Partial<HandleInit> = {}): LockHandl
     fences: [7],
     owner: 'o',
     leaseMs: 90,
-    leaseStart: Date.now(),
+    leaseStart: monotonicMs(),
     watchdog: true,
     metricName: 'm',
     backend,

@@ -15,6 +15,7 @@ import type { LockCallOptions, OnBusy, ResolvedLockOptions } from './lock.option
 import { checkCallOptions, normaliseKeys } from './lock.validation';
 import { WakeBoard } from './wake-board';
 import { longestPollMs, waiterLiveMs } from './waiter-liveness';
+import { monotonicMs } from './clock';
 
 type HeldLocks = ReadonlyMap<string, LockHandle>;
 
@@ -25,6 +26,7 @@ interface Attempt {
   mode: 'wait' | 'try';
   metricName: string;
   leaseMs: number;
+  /** monotonicMs() when the call began, and when its wait budget ends */
   started: number;
   deadline: number;
   owner: string;
@@ -214,7 +216,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
       mode,
       metricName,
       leaseMs,
-      started: Date.now(),
+      started: monotonicMs(),
       deadline: 0,
       owner: newOwnerToken(),
     };
@@ -229,14 +231,14 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
         if (fence > 0) return granted(this.grant(a, [fence], a.started));
         // -1: free, but with waiters queued; the fair path sees whether any of them is live
         if (mode === 'try' && fence === 0) {
-          this.metrics.observeAcquire(metricName, 'busy', Date.now() - a.started);
+          this.metrics.observeAcquire(metricName, 'busy', monotonicMs() - a.started);
           return granted(null);
         }
         void this.queue(a).then(granted, failed);
       },
       (err: unknown) => {
         try {
-          this.backendFailed(err, a, mode === 'wait' && Date.now() < a.deadline);
+          this.backendFailed(err, a, mode === 'wait' && monotonicMs() < a.deadline);
         } catch (thrown) {
           return failed(thrown);
         }
@@ -247,7 +249,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
 
   private grant(a: Attempt, fences: number[], leaseStart: number): LockHandle {
     const o = this.options;
-    this.metrics.observeAcquire(a.metricName, 'acquired', Date.now() - a.started);
+    this.metrics.observeAcquire(a.metricName, 'acquired', monotonicMs() - a.started);
     return new LockHandle({
       names: a.names,
       fences,
@@ -282,7 +284,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
       waiter && waiter.grant > busyFence ? this.grant(a, [waiter.grant], busySent) : null;
     try {
       for (let attempt = 0; ; attempt++) {
-        const sent = Date.now();
+        const sent = monotonicMs();
         const remaining = deadline - sent;
         try {
           const outcome = await this.backend.acquire({
@@ -308,15 +310,15 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
           }
           const early = handed();
           if (early) return early;
-          if (!waiter || Date.now() >= deadline) {
+          if (!waiter || monotonicMs() >= deadline) {
             if (waiter) void this.backend.leave(names, owner).catch(() => undefined);
             this.metrics.observeAcquire(
               metricName,
               waiter ? 'timeout' : 'busy',
-              Date.now() - started,
+              monotonicMs() - started,
             );
             if (!waiter) return null;
-            throw new LockNotAcquiredError(names, Date.now() - started);
+            throw new LockNotAcquiredError(names, monotonicMs() - started);
           }
           await this.board.sleep(waiter, this.pause(outcome.retryInMs, deadline, liveMs));
           const woken = handed();
@@ -324,7 +326,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
         } catch (err) {
           busySent = -1;
           busyFence = Infinity;
-          this.backendFailed(err, a, waiter !== null && Date.now() < deadline);
+          this.backendFailed(err, a, waiter !== null && monotonicMs() < deadline);
           await this.board.sleep(waiter!, this.pause(-1, deadline, liveMs));
         }
       }
@@ -341,7 +343,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     if (!(err instanceof LockBackendError)) throw err;
     void this.backend.release(a.names, a.owner, 5_000).catch(() => undefined);
     if (retry) return;
-    this.metrics.observeAcquire(a.metricName, 'error', Date.now() - a.started);
+    this.metrics.observeAcquire(a.metricName, 'error', monotonicMs() - a.started);
     throw err;
   }
 
@@ -358,6 +360,6 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
       Math.max(1, longest - jitterMs),
     );
     const jittered = Math.max(pollMinMs, base) + Math.random() * jitterMs;
-    return Math.max(0, Math.min(jittered, longest, deadline - Date.now()));
+    return Math.max(0, Math.min(jittered, longest, deadline - monotonicMs()));
   }
 }
