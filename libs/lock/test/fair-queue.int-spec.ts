@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { LockNotAcquiredError } from '@keel/lock';
 import type { LockBackend } from '../src/backend/lock-backend';
 import { LOCK_BACKEND } from '../src/lock.constants';
 import { bootLockApp, LockApp, REDIS_URL, sleep } from './support/lock-app';
@@ -98,6 +99,24 @@ describe('fair queue and release announcements on real Redis (integration)', () 
     expect(next.fencingToken).toBe(got.fencingToken + 1);
     await next.release();
     expect(await holder.release()).toBe(false);
+  });
+
+  it("a short-lease waiter that leaves does not take a long-lease waiter's place with it", async () => {
+    const holder = await a.locks.acquire('fq:mixed');
+    // live 1 s (polls every 500 ms), then one live 20 ms that gives up after 60 ms
+    const long = b.locks.acquire('fq:mixed', { leaseMs: 10_000 });
+    await sleep(50);
+    await expect(a.locks.acquire('fq:mixed', { leaseMs: 20, waitMs: 60 })).rejects.toBeInstanceOf(
+      LockNotAcquiredError,
+    );
+    await sleep(150); // well past the short waiter's 2 x 20 ms, well within the long one's 1 s
+    expect(await redis.lrange(`${key('fq:mixed')}:q`, 0, -1)).toEqual([
+      expect.stringMatching(/\|10000\|1000$/),
+    ]);
+    await holder.release();
+    const got = await long;
+    expect(got.fencingToken).toBe(holder.fencingToken + 1);
+    await got.release();
   });
 
   it('a free key whose queued waiters all died is taken at once, also by a try', async () => {

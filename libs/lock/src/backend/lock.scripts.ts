@@ -159,8 +159,11 @@ if blocked then
     for i = 0, n - 1 do
       local q, qt = KEYS[i * 4 + 3], KEYS[i * 4 + 4]
       if redis.call('ZADD', qt, clock() + live, entry) == 1 then redis.call('RPUSH', q, entry) end
-      redis.call('PEXPIRE', q, live * 2)
-      redis.call('PEXPIRE', qt, live * 2)
+      -- only ever lengthened: waiters' liveness differs with their lease, and a short one's
+      -- must not expire the queue under a longer one
+      for _, k in ipairs({q, qt}) do
+        if redis.call('PTTL', k) < live * 2 then redis.call('PEXPIRE', k, live * 2) end
+      end
     end
     -- the fence so far: a grant announced later with a larger one was made after this request
     return {0, wait, tonumber(redis.call('GET', KEYS[2]) or '0')}
