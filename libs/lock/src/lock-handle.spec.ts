@@ -84,6 +84,17 @@ describe('LockHandle', () => {
     expect(backend.extends).toBeGreaterThanOrEqual(2);
   });
 
+  it('extends by whole milliseconds up to maxHoldMs (Redis PEXPIRE takes integers only)', async () => {
+    const backend = fakeBackend(() => Promise.resolve(true));
+    const h = handle(backend, { maxHoldMs: 200 });
+    await sleep(250);
+    const extendMock = backend.extend as jest.Mock<Promise<boolean>, [string[], string, number]>;
+    const sent = extendMock.mock.calls.map((c) => c[2]);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    for (const ms of sent) expect(Number.isInteger(ms)).toBe(true);
+    await h.release();
+  });
+
   it('rejects extend(ms <= 0) without calling Redis', async () => {
     const backend = fakeBackend(() => Promise.resolve(true));
     const h = handle(backend, { watchdog: false });

@@ -95,13 +95,15 @@ export class LockHandle {
       throw new LockArgumentError(`extend: ms must be a positive number, got ${String(ms)}`);
     }
     this.assertHeld();
+    // PEXPIRE takes whole ms; the watchdog's share of maxHoldMs is a monotonic, fractional time
+    const whole = Math.ceil(ms);
     const sent = monotonicMs();
     let owned: boolean;
     try {
       owned = await this.init.backend.extend(
         this.keys,
         this.init.owner,
-        ms,
+        whole,
         this.init.callTimeoutMs,
       );
     } catch (err) {
@@ -113,7 +115,7 @@ export class LockHandle {
       this.lose('the lock expired or was taken by another holder');
       this.assertHeld();
     }
-    this.leaseEnd = sent + ms;
+    this.leaseEnd = sent + whole;
     this.schedule();
   }
 

@@ -318,7 +318,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
               monotonicMs() - started,
             );
             if (!waiter) return null;
-            throw new LockNotAcquiredError(names, monotonicMs() - started);
+            throw new LockNotAcquiredError(names, Math.round(monotonicMs() - started));
           }
           await this.board.sleep(waiter, this.pause(outcome.retryInMs, deadline, liveMs));
           const woken = handed();
