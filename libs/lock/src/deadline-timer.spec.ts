@@ -1,3 +1,4 @@
+import { monotonicMs } from './clock';
 import { DeadlineTimer } from './deadline-timer';
 
 describe('DeadlineTimer', () => {
@@ -7,9 +8,9 @@ describe('DeadlineTimer', () => {
   it('fires each deadline when due, in one pass for those due together', () => {
     const t = new DeadlineTimer();
     const fired: string[] = [];
-    t.add(Date.now() + 100, () => fired.push('a'));
-    t.add(Date.now() + 300, () => fired.push('c'));
-    t.add(Date.now() + 100, () => fired.push('b'));
+    t.add(monotonicMs() + 100, () => fired.push('a'));
+    t.add(monotonicMs() + 300, () => fired.push('c'));
+    t.add(monotonicMs() + 100, () => fired.push('b'));
     jest.advanceTimersByTime(99);
     expect(fired).toEqual([]);
     jest.advanceTimersByTime(1);
@@ -22,8 +23,8 @@ describe('DeadlineTimer', () => {
   it('never fires a deleted deadline, and re-arms for an earlier one added later', () => {
     const t = new DeadlineTimer();
     const fired: string[] = [];
-    const late = t.add(Date.now() + 1_000, () => fired.push('late'));
-    t.add(Date.now() + 50, () => fired.push('early'));
+    const late = t.add(monotonicMs() + 1_000, () => fired.push('late'));
+    t.add(monotonicMs() + 50, () => fired.push('early'));
     jest.advanceTimersByTime(50);
     expect(fired).toEqual(['early']);
     t.delete(late);
@@ -36,9 +37,9 @@ describe('DeadlineTimer', () => {
     let ticks = 0;
     const tick = (): void => {
       ticks++;
-      if (ticks < 3) t.add(Date.now() + 10, tick);
+      if (ticks < 3) t.add(monotonicMs() + 10, tick);
     };
-    t.add(Date.now() + 10, tick);
+    t.add(monotonicMs() + 10, tick);
     jest.advanceTimersByTime(100);
     expect(ticks).toBe(3);
     expect(t.size).toBe(0);
@@ -47,7 +48,7 @@ describe('DeadlineTimer', () => {
   it('unlinks from the head, the middle and the tail, and ignores a second delete', () => {
     const t = new DeadlineTimer();
     const fired: string[] = [];
-    const ds = ['a', 'b', 'c', 'd', 'e'].map((n) => t.add(Date.now() + 10, () => fired.push(n)));
+    const ds = ['a', 'b', 'c', 'd', 'e'].map((n) => t.add(monotonicMs() + 10, () => fired.push(n)));
     t.delete(ds[0]);
     t.delete(ds[2]);
     t.delete(ds[4]);

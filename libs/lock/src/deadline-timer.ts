@@ -1,4 +1,6 @@
-/** Something to do at `at` (epoch ms) unless removed first. */
+import { monotonicMs } from './clock';
+
+/** Something to do at `at` (on monotonicMs()'s clock) unless removed first. */
 export class Deadline {
   /** @internal list links; `linked` makes a second delete (or a delete after firing) a no-op */
   prev: Deadline | null = null;
@@ -56,7 +58,7 @@ export class DeadlineTimer {
   private arm(at: number): void {
     clearTimeout(this.timer);
     this.armedAt = at;
-    this.timer = setTimeout(() => this.run(), Math.max(0, at - Date.now()));
+    this.timer = setTimeout(() => this.run(), Math.max(0, at - monotonicMs()));
     // what waits on these (a Redis reply, a held lock) keeps the process alive by itself
     this.timer.unref();
   }
@@ -64,7 +66,7 @@ export class DeadlineTimer {
   private run(): void {
     this.timer = undefined;
     this.armedAt = Infinity;
-    const now = Date.now();
+    const now = monotonicMs();
     const due: Deadline[] = [];
     let next = Infinity;
     for (let d = this.head; d;) {

@@ -1,4 +1,5 @@
 import type { LockBackend } from './backend/lock-backend';
+import { monotonicMs } from './clock';
 import { LeaseLostError, LockBackendError } from './lock.errors';
 import { HandleInit, LockHandle } from './lock-handle';
 
@@ -26,7 +27,7 @@ function handle(backend: LockBackend, over: Partial<HandleInit> = {}): LockHandl
     fences: [7],
     owner: 'o',
     leaseMs: 90,
-    leaseStart: Date.now(),
+    leaseStart: monotonicMs(),
     watchdog: true,
     metricName: 'm',
     backend,
@@ -81,6 +82,17 @@ describe('LockHandle', () => {
     expect(h.isHeld).toBe(false);
     expect(h.signal.reason).toBeInstanceOf(LeaseLostError);
     expect(backend.extends).toBeGreaterThanOrEqual(2);
+  });
+
+  it('extends by whole milliseconds up to maxHoldMs (Redis PEXPIRE takes integers only)', async () => {
+    const backend = fakeBackend(() => Promise.resolve(true));
+    const h = handle(backend, { maxHoldMs: 200 });
+    await sleep(250);
+    const extendMock = backend.extend as jest.Mock<Promise<boolean>, [string[], string, number]>;
+    const sent = extendMock.mock.calls.map((c) => c[2]);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    for (const ms of sent) expect(Number.isInteger(ms)).toBe(true);
+    await h.release();
   });
 
   it('rejects extend(ms <= 0) without calling Redis', async () => {

@@ -1,6 +1,7 @@
 import type { LockBackend } from './backend/lock-backend';
 import { type Deadline, lockDeadlines } from './deadline-timer';
 import { LeaseLostError, LockArgumentError, LockBackendError } from './lock.errors';
+import { monotonicMs } from './clock';
 
 export interface HandleHooks {
   /** Called once when the lease is lost (for metrics). */
@@ -14,7 +15,10 @@ export interface HandleInit {
   fences: readonly number[];
   owner: string;
   leaseMs: number;
-  /** When the acquire request was sent: the lease is counted from there, conservatively. */
+  /**
+   * When the acquire request was sent (monotonicMs()): the lease is counted from there,
+   * conservatively.
+   */
   leaseStart: number;
   watchdog: boolean;
   maxHoldMs?: number;
@@ -34,12 +38,15 @@ export class LockHandle {
   readonly keys: readonly string[];
   /** Fencing token of each key, in `keys` order: strictly increasing per key, never reused. */
   readonly fencingTokens: readonly number[];
+  /** When it was granted, wall-clock epoch ms (for display; durations use a monotonic clock). */
   readonly acquiredAt: number;
   readonly metricName: string;
   // created on first use: most handles are released without anyone reading the signal
   private controller: AbortController | undefined;
   private lostError: LeaseLostError | undefined;
   private lostListener: ((err: LeaseLostError) => void) | undefined;
+  // on monotonicMs()'s clock, so a stepped wall clock moves neither
+  private readonly grantedAt: number;
   private leaseEnd: number;
   private timer: Deadline | undefined;
   private state: 'held' | 'released' | 'lost' = 'held';
@@ -49,6 +56,7 @@ export class LockHandle {
     this.fencingTokens = init.fences;
     this.metricName = init.metricName;
     this.acquiredAt = Date.now();
+    this.grantedAt = monotonicMs();
     this.leaseEnd = init.leaseStart + init.leaseMs;
     this.schedule();
   }
@@ -87,17 +95,19 @@ export class LockHandle {
       throw new LockArgumentError(`extend: ms must be a positive number, got ${String(ms)}`);
     }
     this.assertHeld();
-    const sent = Date.now();
+    // PEXPIRE takes whole ms; the watchdog's share of maxHoldMs is a monotonic, fractional time
+    const whole = Math.ceil(ms);
+    const sent = monotonicMs();
     let owned: boolean;
     try {
       owned = await this.init.backend.extend(
         this.keys,
         this.init.owner,
-        ms,
+        whole,
         this.init.callTimeoutMs,
       );
     } catch (err) {
-      if (Date.now() >= this.leaseEnd)
+      if (monotonicMs() >= this.leaseEnd)
         this.lose('Redis could not confirm the lease before it ended');
       throw err;
     }
@@ -105,7 +115,7 @@ export class LockHandle {
       this.lose('the lock expired or was taken by another holder');
       this.assertHeld();
     }
-    this.leaseEnd = sent + ms;
+    this.leaseEnd = sent + whole;
     this.schedule();
   }
 
@@ -122,7 +132,7 @@ export class LockHandle {
   releaseNow(): Promise<number> {
     this.state = 'released';
     lockDeadlines.delete(this.timer);
-    this.init.hooks.onReleased(this, Date.now() - this.acquiredAt);
+    this.init.hooks.onReleased(this, monotonicMs() - this.grantedAt);
     return this.init.backend.release(this.keys, this.init.owner, this.init.callTimeoutMs);
   }
 
@@ -138,19 +148,19 @@ export class LockHandle {
     lockDeadlines.delete(this.timer);
     this.timer = undefined;
     if (this.state !== 'held') return;
-    const now = Date.now();
+    const now = monotonicMs();
     const remaining = this.leaseEnd - now;
     const { watchdog, maxHoldMs, leaseMs } = this.init;
-    const renewing = watchdog && (maxHoldMs === undefined || now - this.acquiredAt < maxHoldMs);
+    const renewing = watchdog && (maxHoldMs === undefined || now - this.grantedAt < maxHoldMs);
     const delay = renewing ? Math.min(leaseMs / 3, remaining) : remaining;
     this.timer = lockDeadlines.add(now + Math.max(0, delay), () => void this.tick());
   }
 
   private async tick(): Promise<void> {
     if (this.state !== 'held') return;
-    const now = Date.now();
+    const now = monotonicMs();
     const { watchdog, maxHoldMs, leaseMs } = this.init;
-    const renewing = watchdog && (maxHoldMs === undefined || now - this.acquiredAt < maxHoldMs);
+    const renewing = watchdog && (maxHoldMs === undefined || now - this.grantedAt < maxHoldMs);
     if (!renewing || now >= this.leaseEnd) {
       if (now >= this.leaseEnd) {
         this.lose(
@@ -164,7 +174,7 @@ export class LockHandle {
       return;
     }
     const ms =
-      maxHoldMs === undefined ? leaseMs : Math.min(leaseMs, this.acquiredAt + maxHoldMs - now + 1);
+      maxHoldMs === undefined ? leaseMs : Math.min(leaseMs, this.grantedAt + maxHoldMs - now + 1);
     try {
       await this.extend(Math.max(1, ms));
     } catch (err) {

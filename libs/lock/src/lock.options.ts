@@ -21,7 +21,10 @@ export interface LockModuleOptions {
   retry?: {
     /** First poll interval of a waiter, ms; it doubles up to pollMaxMs. Default 5. */
     pollMinMs?: number;
-    /** Longest poll interval of a waiter, ms. Default 1 000. */
+    /**
+     * Bounds a waiter's polls, ms: at least every min(lease, pollMaxMs) / 2; one that stops
+     * polling leaves the queue after min(lease, pollMaxMs). Default 1 000.
+     */
     pollMaxMs?: number;
     /** Random spread added to each poll, ms, so waiters do not align. Default 5. */
     jitterMs?: number;

@@ -119,6 +119,22 @@ describe('LockService call path', () => {
     );
     expect(fn).not.toHaveBeenCalled();
   });
+
+  it('a try on a free key with waiters queued asks the fair path, which honours the queue', async () => {
+    const { service, backend } = setup();
+    backend.acquireFree.mockResolvedValue(-1);
+    backend.acquire.mockResolvedValueOnce({ granted: false, retryInMs: -1 });
+    await expect(service.tryAcquire('k')).resolves.toBeNull();
+    expect(backend.acquire).toHaveBeenCalledWith(
+      expect.objectContaining({ names: ['k'], waiter: '', honourQueue: true }),
+    );
+    // those waiters had died: the fair path grants
+    backend.acquire.mockResolvedValueOnce({ granted: true, fences: [7] });
+    const h = await service.tryAcquire('k');
+    expect(h?.fencingToken).toBe(7);
+    h?.onLost(undefined);
+    void h?.releaseNow();
+  });
 });
 
 describe('LockService: a lock handed over by a release', () => {

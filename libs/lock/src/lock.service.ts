@@ -14,6 +14,8 @@ import { newOwnerToken } from './owner-token';
 import type { LockCallOptions, OnBusy, ResolvedLockOptions } from './lock.options';
 import { checkCallOptions, normaliseKeys } from './lock.validation';
 import { WakeBoard } from './wake-board';
+import { longestPollMs, waiterLiveMs } from './waiter-liveness';
+import { monotonicMs } from './clock';
 
 type HeldLocks = ReadonlyMap<string, LockHandle>;
 
@@ -24,6 +26,7 @@ interface Attempt {
   mode: 'wait' | 'try';
   metricName: string;
   leaseMs: number;
+  /** monotonicMs() when the call began, and when its wait budget ends */
   started: number;
   deadline: number;
   owner: string;
@@ -213,7 +216,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
       mode,
       metricName,
       leaseMs,
-      started: Date.now(),
+      started: monotonicMs(),
       deadline: 0,
       owner: newOwnerToken(),
     };
@@ -226,15 +229,16 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     this.backend.acquireFree(names[0], a.owner, leaseMs, Math.max(waitMs, 1_000)).then(
       (fence) => {
         if (fence > 0) return granted(this.grant(a, [fence], a.started));
-        if (mode === 'try') {
-          this.metrics.observeAcquire(metricName, 'busy', Date.now() - a.started);
+        // -1: free, but with waiters queued; the fair path sees whether any of them is live
+        if (mode === 'try' && fence === 0) {
+          this.metrics.observeAcquire(metricName, 'busy', monotonicMs() - a.started);
           return granted(null);
         }
         void this.queue(a).then(granted, failed);
       },
       (err: unknown) => {
         try {
-          this.backendFailed(err, a, mode === 'wait' && Date.now() < a.deadline);
+          this.backendFailed(err, a, mode === 'wait' && monotonicMs() < a.deadline);
         } catch (thrown) {
           return failed(thrown);
         }
@@ -245,7 +249,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
 
   private grant(a: Attempt, fences: number[], leaseStart: number): LockHandle {
     const o = this.options;
-    this.metrics.observeAcquire(a.metricName, 'acquired', Date.now() - a.started);
+    this.metrics.observeAcquire(a.metricName, 'acquired', monotonicMs() - a.started);
     return new LockHandle({
       names: a.names,
       fences,
@@ -271,7 +275,8 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
    */
   private async queue(a: Attempt): Promise<LockHandle | null> {
     const { names, owner, metricName, started, deadline } = a;
-    const waiterLiveMs = this.options.pollMaxMs * 3 + 1_000;
+    const { pollMinMs, pollMaxMs } = this.options;
+    const liveMs = waiterLiveMs(a.leaseMs, pollMinMs, pollMaxMs);
     const waiter = a.mode === 'wait' ? this.board.add(owner, names) : null;
     let busySent = -1;
     let busyFence = Infinity;
@@ -279,7 +284,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
       waiter && waiter.grant > busyFence ? this.grant(a, [waiter.grant], busySent) : null;
     try {
       for (let attempt = 0; ; attempt++) {
-        const sent = Date.now();
+        const sent = monotonicMs();
         const remaining = deadline - sent;
         try {
           const outcome = await this.backend.acquire({
@@ -290,7 +295,7 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
             honourQueue: true,
             willWait: waiter !== null,
             queued: attempt > 0,
-            waiterLiveMs,
+            waiterLiveMs: liveMs,
             timeoutMs: Math.max(remaining, 1_000),
           });
           if (outcome.granted && outcome.handedOver) {
@@ -305,24 +310,24 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
           }
           const early = handed();
           if (early) return early;
-          if (!waiter || Date.now() >= deadline) {
+          if (!waiter || monotonicMs() >= deadline) {
             if (waiter) void this.backend.leave(names, owner).catch(() => undefined);
             this.metrics.observeAcquire(
               metricName,
               waiter ? 'timeout' : 'busy',
-              Date.now() - started,
+              monotonicMs() - started,
             );
             if (!waiter) return null;
-            throw new LockNotAcquiredError(names, Date.now() - started);
+            throw new LockNotAcquiredError(names, Math.round(monotonicMs() - started));
           }
-          await this.board.sleep(waiter, this.pause(outcome.retryInMs, deadline));
+          await this.board.sleep(waiter, this.pause(outcome.retryInMs, deadline, liveMs));
           const woken = handed();
           if (woken) return woken;
         } catch (err) {
           busySent = -1;
           busyFence = Infinity;
-          this.backendFailed(err, a, waiter !== null && Date.now() < deadline);
-          await this.board.sleep(waiter!, this.pause(-1, deadline));
+          this.backendFailed(err, a, waiter !== null && monotonicMs() < deadline);
+          await this.board.sleep(waiter!, this.pause(-1, deadline, liveMs));
         }
       }
     } finally {
@@ -338,15 +343,23 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     if (!(err instanceof LockBackendError)) throw err;
     void this.backend.release(a.names, a.owner, 5_000).catch(() => undefined);
     if (retry) return;
-    this.metrics.observeAcquire(a.metricName, 'error', Date.now() - a.started);
+    this.metrics.observeAcquire(a.metricName, 'error', monotonicMs() - a.started);
     throw err;
   }
 
-  /** How long a waiter sleeps unless woken: until the blocking lease ends, bounded, jittered. */
-  private pause(retryInMs: number, deadline: number): number {
+  /**
+   * How long a waiter sleeps unless woken: until the blocking lease ends, bounded, jittered, and
+   * never so long that its queue entry (live `liveMs` from each request) runs out.
+   */
+  private pause(retryInMs: number, deadline: number, liveMs: number): number {
     const { pollMinMs, pollMaxMs, jitterMs } = this.options;
-    const base = retryInMs > 0 ? Math.min(retryInMs, pollMaxMs) : pollMaxMs;
+    const longest = longestPollMs(liveMs);
+    const base = Math.min(
+      retryInMs > 0 ? retryInMs : pollMaxMs,
+      pollMaxMs,
+      Math.max(1, longest - jitterMs),
+    );
     const jittered = Math.max(pollMinMs, base) + Math.random() * jitterMs;
-    return Math.max(0, Math.min(jittered, deadline - Date.now()));
+    return Math.max(0, Math.min(jittered, longest, deadline - monotonicMs()));
   }
 }

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { LockNotAcquiredError } from '@keel/lock';
 import type { LockBackend } from '../src/backend/lock-backend';
 import { LOCK_BACKEND } from '../src/lock.constants';
 import { bootLockApp, LockApp, REDIS_URL, sleep } from './support/lock-app';
@@ -73,6 +74,57 @@ describe('fair queue and release announcements on real Redis (integration)', () 
     expect(got.fencingToken).toBe(holder.fencingToken + 1);
     await got.release();
     expect(await b.locks.tryAcquire('fq:fair')).not.toBeNull();
+  });
+
+  it('a newcomer cannot barge in after a lease ran out: the key goes to the queued waiter', async () => {
+    const holder = await a.locks.acquire('fq:expired', { watchdog: false });
+    const waiting = b.locks.acquire('fq:expired');
+    await sleep(100);
+    expect(await redis.llen(`${key('fq:expired')}:q`)).toBe(1);
+    // the lease runs out (no release, so nobody is told); b sleeps until its next poll (~500 ms)
+    await redis.pexpire(key('fq:expired'), 1);
+    await sleep(5);
+    expect(await redis.exists(key('fq:expired'))).toBe(0);
+    // a has no waiters of its own on the name, so it tries the lean first attempt
+    expect(await a.locks.tryAcquire('fq:expired')).toBeNull();
+    const newcomer = a.locks.acquire('fq:expired');
+    const got = await waiting;
+    expect(got.fencingToken).toBe(holder.fencingToken + 1);
+    await sleep(50);
+    expect(
+      await Promise.race([newcomer.then(() => 'newcomer'), sleep(0).then(() => 'queued')]),
+    ).toBe('queued');
+    await got.release();
+    const next = await newcomer;
+    expect(next.fencingToken).toBe(got.fencingToken + 1);
+    await next.release();
+    expect(await holder.release()).toBe(false);
+  });
+
+  it("a short-lease waiter that leaves does not take a long-lease waiter's place with it", async () => {
+    const holder = await a.locks.acquire('fq:mixed');
+    // live 1 s (polls every 500 ms), then one live 20 ms that gives up after 60 ms
+    const long = b.locks.acquire('fq:mixed', { leaseMs: 10_000 });
+    await sleep(50);
+    await expect(a.locks.acquire('fq:mixed', { leaseMs: 20, waitMs: 60 })).rejects.toBeInstanceOf(
+      LockNotAcquiredError,
+    );
+    await sleep(150); // well past the short waiter's 2 x 20 ms, well within the long one's 1 s
+    expect(await redis.lrange(`${key('fq:mixed')}:q`, 0, -1)).toEqual([
+      expect.stringMatching(/\|10000\|1000$/),
+    ]);
+    await holder.release();
+    const got = await long;
+    expect(got.fencingToken).toBe(holder.fencingToken + 1);
+    await got.release();
+  });
+
+  it('a free key whose queued waiters all died is taken at once, also by a try', async () => {
+    await queueGhost('fq:dead-queue', 1_000, 1_000, 5_000);
+    const got = await a.locks.tryAcquire('fq:dead-queue');
+    expect(got).not.toBeNull();
+    expect(await redis.llen(`${key('fq:dead-queue')}:q`)).toBe(0);
+    await got!.release();
   });
 
   it('keeps a turn reserved for a waiter that stopped retrying only until its liveness ends', async () => {
@@ -163,7 +215,9 @@ describe('fair queue and release announcements on real Redis (integration)', () 
       expect(await redis.get(key('fq:deaf'))).toMatch(/^[^>]/);
       const got = await waiting;
       const waited = Date.now() - started;
-      expect(waited).toBeGreaterThan(500); // not woken: its poll (1 s) found the lock its own
+      // not woken (that takes ~100 ms): its poll, every min(lease, pollMaxMs) / 2 = 500 ms,
+      // found the lock its own
+      expect(waited).toBeGreaterThan(350);
       expect(waited).toBeLessThan(2_000);
       expect(got.fencingToken).toBe(holder.fencingToken + 1);
       expect(got.signal.aborted).toBe(false);

@@ -58,7 +58,7 @@ describe('fencing helpers and commit visibility (integration: Redis + MariaDB)',
     redis.disconnect();
   });
 
-  it('SQL guard: a stale holder (lease lost) cannot overwrite the newer holder', async () => {
+  it('SQL guard: the holder may write twice under its token; a stale holder (lease lost, lower token) cannot overwrite it', async () => {
     const stale = await locks.acquire('payment:1', { leaseMs: 50, watchdog: false });
     await sleep(80); // stale holder paused past its lease (a GC pause, say)
     const fresh = await locks.acquire('payment:1');
@@ -73,20 +73,25 @@ describe('fencing helpers and commit visibility (integration: Redis + MariaDB)',
       return res.affectedRows;
     };
     expect(await write(fresh.fencingToken, 'captured')).toBe(1);
+    // the same holder's second write, under the same token, lands too
+    expect(await write(fresh.fencingToken, 'settled')).toBe(1);
     expect(await write(stale.fencingToken, 'refunded')).toBe(0);
     const [rows] = await pool.query<RowDataPacket[]>(
       `SELECT status, fence_token FROM \`${table}\` WHERE id = 1`,
     );
-    expect(rows[0]).toEqual({ status: 'captured', fence_token: fresh.fencingToken });
+    expect(rows[0]).toEqual({ status: 'settled', fence_token: fresh.fencingToken });
     await fresh.release();
   });
 
-  it('Redis compare-and-set: a stale token is refused', async () => {
+  it('Redis fenced set: an equal token (the holder writes again) is accepted, a lower one refused', async () => {
     const key = `keel:test:fenced:{${process.pid}}`;
     expect(await fencedSet(redis, key, 'v10', 10)).toBe(true);
+    expect(await fencedSet(redis, key, 'v10-again', 10)).toBe(true);
+    expect(await redis.get(key)).toBe('v10-again');
     expect(await fencedSet(redis, key, 'v9', 9)).toBe(false);
-    expect(await fencedSet(redis, key, 'v10-again', 10)).toBe(false);
+    expect(await redis.get(key)).toBe('v10-again');
     expect(await fencedSet(redis, key, 'v11', 11)).toBe(true);
+    expect(await fencedSet(redis, key, 'v10-late', 10)).toBe(false);
     expect(await redis.get(key)).toBe('v11');
     await redis.del(key, `${key}:fences`);
   });

@@ -41,7 +41,8 @@ export interface LockBackend {
   acquire(req: AcquireRequest): Promise<AcquireOutcome>;
   /**
    * Optional lean first attempt at one free name: the fence when granted, 0 when held or
-   * reserved for a queued waiter (then `acquire` queues the caller, or a try reports busy).
+   * reserved for a queued waiter (then `acquire` queues the caller, or a try reports busy), -1
+   * when free but waiters are queued (then `acquire` decides, honouring the live ones).
    */
   acquireFree?(name: string, owner: string, leaseMs: number, timeoutMs: number): Promise<number>;
   /** Releases the names still owned by `owner`; returns how many were. */

@@ -6,7 +6,7 @@ import { LuaScript } from './lua-script';
 // slot; RELEASE and LEAVE derive the queue keys from the lock key for that reason.
 //
 // The lock's value says who has it and whether anyone waits, so that the uncontended acquire and
-// release each stay at two calls (most of what a lock costs is the script calls themselves):
+// release stay at three and two calls (most of what a lock costs is the script calls themselves):
 //   <owner>          held, nobody known to wait
 //   <owner>*         held, someone waits: its release hands the lock to the next live queued
 //                    waiter (as <waiter>, with a new fence) instead of freeing it, so a newcomer
@@ -62,11 +62,16 @@ end
 `;
 
 /**
- * ACQUIRE_FREE, the uncontended first attempt at one name: the two calls a fenced lock needs.
- * KEYS: lock, fence; ARGV: owner token, lease ms. Returns the fence when granted, 0 when the lock
- * is held or reserved (ACQUIRE then queues the caller, or 'try' reports busy).
+ * ACQUIRE_FREE, the uncontended first attempt at one name: the two calls a fenced lock needs,
+ * after a look at the queue. A newcomer never takes a lock while waiters are queued for it (its
+ * lease may have run out without a release, so the lock is free and nobody was told): ACQUIRE,
+ * which drops waiters that stopped polling, decides then.
+ * KEYS: lock, fence, queue; ARGV: owner token, lease ms. Returns the fence when granted, 0 when
+ * the lock is held or reserved (ACQUIRE then queues the caller, or 'try' reports busy), -1 when
+ * it is free but waiters are queued (ACQUIRE then decides, for 'try' too).
  */
 export const ACQUIRE_FREE_SCRIPT = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return redis.call('EXISTS', KEYS[1]) == 1 and 0 or -1 end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return redis.call('INCR', KEYS[2]) end
 return 0
 `;
@@ -154,8 +159,11 @@ if blocked then
     for i = 0, n - 1 do
       local q, qt = KEYS[i * 4 + 3], KEYS[i * 4 + 4]
       if redis.call('ZADD', qt, clock() + live, entry) == 1 then redis.call('RPUSH', q, entry) end
-      redis.call('PEXPIRE', q, live * 2)
-      redis.call('PEXPIRE', qt, live * 2)
+      -- only ever lengthened: waiters' liveness differs with their lease, and a short one's
+      -- must not expire the queue under a longer one
+      for _, k in ipairs({q, qt}) do
+        if redis.call('PTTL', k) < live * 2 then redis.call('PEXPIRE', k, live * 2) end
+      end
     end
     -- the fence so far: a grant announced later with a larger one was made after this request
     return {0, wait, tonumber(redis.call('GET', KEYS[2]) or '0')}

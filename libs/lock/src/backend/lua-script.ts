@@ -4,6 +4,7 @@ import { lockDeadlines } from '../deadline-timer';
 import { LockBackendError } from '../lock.errors';
 import type { RedisClient } from './redis-connection';
 import { toBackendError } from './with-timeout';
+import { monotonicMs } from '../clock';
 
 type Arg = string | number;
 
@@ -44,7 +45,7 @@ export class LuaScript {
     what: string,
     map: (reply: unknown) => T,
   ): Promise<T> {
-    const started = Date.now();
+    const started = monotonicMs();
     const cmd = command(verb, script, numKeys, args, client.options.keyPrefix);
     const deadline = lockDeadlines.add(started + timeoutMs, () =>
       cmd.reject(new LockBackendError(`${what}: no answer within ${timeoutMs} ms`)),
@@ -57,7 +58,7 @@ export class LuaScript {
       },
       (err: unknown) => {
         lockDeadlines.delete(deadline);
-        const left = timeoutMs - (Date.now() - started);
+        const left = timeoutMs - (monotonicMs() - started);
         if (verb === 'evalsha' && err instanceof Error && err.message.includes('NOSCRIPT')) {
           if (left > 0) return this.send(client, 'eval', this.lua, numKeys, args, left, what, map);
         }

@@ -27,8 +27,8 @@ export class RedisLockBackend implements LockBackend {
 
   acquireFree(name: string, owner: string, leaseMs: number, timeoutMs: number): Promise<number> {
     const lock = this.keys.lock(name);
-    const args = [lock, `${lock}:fence`, owner, leaseMs];
-    return LOCK_SCRIPTS.acquireFree.run(this.client, 2, args, timeoutMs, 'acquire', Number);
+    const args = [lock, `${lock}:fence`, `${lock}:q`, owner, leaseMs];
+    return LOCK_SCRIPTS.acquireFree.run(this.client, 3, args, timeoutMs, 'acquire', Number);
   }
 
   acquire(req: AcquireRequest): Promise<AcquireOutcome> {

@@ -5,6 +5,7 @@ import { LOCK_SCRIPTS } from './lock.scripts';
 import { toOutcome } from './redis-lock.backend';
 import { closeRedis, duplicateClient, RedisClient } from './redis-connection';
 import { withTimeout } from './with-timeout';
+import { monotonicMs } from '../clock';
 
 interface Node {
   client: RedisClient;
@@ -37,7 +38,7 @@ export class RedlockBackend implements LockBackend {
 
   async acquire(req: AcquireRequest): Promise<AcquireOutcome> {
     const keys = this.keys.acquireKeys(req.names);
-    const started = Date.now();
+    const started = monotonicMs();
     const perNode = Math.max(50, Math.min(req.timeoutMs, req.leaseMs / 2));
     const votes = await Promise.allSettled(
       this.nodes.map((n) =>
@@ -71,7 +72,7 @@ export class RedlockBackend implements LockBackend {
       else retryInMs = Math.max(retryInMs, v.value.retryInMs);
     });
     const driftMs = Math.round(req.leaseMs * this.driftFactor) + 2;
-    const valid = req.leaseMs - (Date.now() - started) - driftMs > 0;
+    const valid = req.leaseMs - (monotonicMs() - started) - driftMs > 0;
     if (granted.length >= this.quorum && valid) {
       const fences = req.names.map((_, j) =>
         Math.max(
@@ -112,7 +113,7 @@ export class RedlockBackend implements LockBackend {
     timeoutMs: number,
   ): Promise<boolean> {
     const keys = this.keys.lockKeys(names);
-    const started = Date.now();
+    const started = monotonicMs();
     const results = await Promise.allSettled(
       this.nodes.map((n) =>
         LOCK_SCRIPTS.extend.run(
@@ -131,7 +132,7 @@ export class RedlockBackend implements LockBackend {
       throw new LockBackendError('no Redlock node answered the extension');
     }
     const driftMs = Math.round(leaseMs * this.driftFactor) + 2;
-    return owned >= this.quorum && leaseMs - (Date.now() - started) - driftMs > 0;
+    return owned >= this.quorum && leaseMs - (monotonicMs() - started) - driftMs > 0;
   }
 
   async leave(): Promise<void> {

@@ -1,11 +1,12 @@
 import { KeelError } from '@keel/core';
 import { lockDeadlines } from '../deadline-timer';
 import { LockArgumentError, LockBackendError } from '../lock.errors';
+import { monotonicMs } from '../clock';
 
 /** Rejects with LockBackendError when `work` has not settled within `ms`; wraps its errors too. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const deadline = lockDeadlines.add(Date.now() + ms, () =>
+    const deadline = lockDeadlines.add(monotonicMs() + ms, () =>
       reject(new LockBackendError(`${what}: no answer within ${ms} ms`)),
     );
     work.then(

@@ -1,13 +1,13 @@
 import { sqlFence } from './sql-fence';
 
 describe('sqlFence', () => {
-  it('builds the guard and the assignment', () => {
+  it('accepts a token equal to the stored one (the holder writes again) and refuses a lower one: `<= ?`', () => {
     expect(sqlFence(42)).toEqual({
-      condition: 'fence_token < ?',
+      condition: 'fence_token <= ?',
       params: [42],
       assignment: 'fence_token = ?',
     });
-    expect(sqlFence(3, 'lock_fence').condition).toBe('lock_fence < ?');
+    expect(sqlFence(3, 'lock_fence').condition).toBe('lock_fence <= ?');
   });
 
   it('rejects a bad token or a column that is not a plain identifier', () => {

@@ -1,7 +1,10 @@
 import { LockArgumentError } from '../lock.errors';
 
 export interface SqlFenceGuard {
-  /** SQL fragment for an UPDATE's WHERE clause, e.g. `fence_token < ?`. */
+  /**
+   * SQL fragment for an UPDATE's WHERE clause, e.g. `fence_token <= ?`: the holder of a token may
+   * write again under it; a lower token (an older holder) is refused.
+   */
   readonly condition: string;
   /** Value to bind for the placeholder. */
   readonly params: readonly [number];
@@ -12,7 +15,8 @@ export interface SqlFenceGuard {
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * A fencing guard for SQL writes: the write only lands if no newer holder wrote first.
+ * A fencing guard for SQL writes: the write only lands if no newer holder wrote first. A write
+ * under the same token as the last one lands (the same holder writing twice); a lower one does not.
  *
  *   const g = sqlFence(handle.fencingToken);
  *   UPDATE payments SET status = ?, ${g.assignment} WHERE id = ? AND ${g.condition}
@@ -27,5 +31,5 @@ export function sqlFence(token: number, column = 'fence_token'): SqlFenceGuard {
       `sqlFence: column must be a plain identifier, got ${JSON.stringify(column)}`,
     );
   }
-  return { condition: `${column} < ?`, params: [token], assignment: `${column} = ?` };
+  return { condition: `${column} <= ?`, params: [token], assignment: `${column} = ?` };
 }

@@ -2,6 +2,8 @@
 //   hammer <key> <counterKey> <workers> <cycles> <outFile>   read-increment-write under the lock
 //     (KEEL_LOCK_WAIT_MS: how long each attempt waits; one that gives up is counted, not retried)
 //   hold <key> <leaseMs>                                     take the lock, say HELD, wait to be killed
+//   hold-queued <key> <leaseMs>                              take the lock, say HELD, queue a second
+//     waiter on it; say LOST <fence> if the lease is lost, GOT <fence> when the second one gets it
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
@@ -48,12 +50,26 @@ async function hold(locks: LockService, args: string[]): Promise<never> {
   return new Promise<never>(() => setInterval(() => undefined, 1_000));
 }
 
+async function holdQueued(locks: LockService, args: string[]): Promise<never> {
+  const [key, leaseMs] = args;
+  const lease = Number(leaseMs);
+  const held = await locks.acquire(key, { leaseMs: lease, watchdog: true, waitMs: 10_000 });
+  held.signal.addEventListener('abort', () => process.stdout.write(`LOST ${held.fencingToken}\n`));
+  process.stdout.write('HELD\n');
+  void locks.acquire(key, { leaseMs: lease, watchdog: true, waitMs: 60_000 }).then(
+    (h) => process.stdout.write(`GOT ${h.fencingToken}\n`),
+    (err: unknown) => process.stdout.write(`GAVE UP ${(err as Error).message}\n`),
+  );
+  return new Promise<never>(() => setInterval(() => undefined, 1_000));
+}
+
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error'] });
   const locks = app.get(LockService);
   const [mode, ...args] = process.argv.slice(2);
   if (mode === 'hammer') await hammer(locks, args);
   else if (mode === 'hold') await hold(locks, args);
+  else if (mode === 'hold-queued') await holdQueued(locks, args);
   else throw new Error(`unknown mode ${mode}`);
   await app.close();
 }
