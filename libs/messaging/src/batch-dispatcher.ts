@@ -1,8 +1,10 @@
 import { runInRootSpan } from '@keel/core';
 import type { EachBatchPayload } from 'kafkajs';
+import type { MessageClaim } from './message-claim';
 import type { KafkaBatchContext } from './message-context';
 import type { MessageDispatcher, Prepared } from './message-dispatcher';
 import { headersToRecord } from './message-headers';
+import { DEFAULTS } from './messaging.constants';
 import type { MessagingMetrics } from './messaging.metrics';
 import { sleep } from './sleep';
 
@@ -18,22 +20,59 @@ export async function dispatchBatch(
   signal: AbortSignal,
 ): Promise<void> {
   const { batch } = p;
+  const heartbeat = () => p.heartbeat();
+  const items: Prepared[] = [];
+  const claims = new Map<Prepared, MessageClaim>();
+  // the first message another delivery holds: the batch stops before it (see below)
+  let busyAt: string | undefined;
+  try {
+    for (const message of batch.messages) {
+      const d = { topic: batch.topic, partition: batch.partition, message, signal, heartbeat };
+      const maybe = dispatcher.prepareRecord(d, headersToRecord(message.headers), batch.topic, 1);
+      const prepared = maybe instanceof Promise ? await maybe : maybe;
+      if (!prepared) continue;
+      const claim = await dispatcher.claim(prepared);
+      if (claim === 'done') continue;
+      if (claim === 'busy') {
+        busyAt = message.offset;
+        break;
+      }
+      if (claim) claims.set(prepared, claim);
+      items.push(prepared);
+    }
+    const handled = await runBatch(dispatcher, metrics, p, signal, items, claims);
+    if (!handled) return;
+    if (busyAt === undefined) {
+      p.resolveOffset(batch.lastOffset());
+      return;
+    }
+    // Held elsewhere: what came before it is done; it is fetched again after a pause (kafkajs
+    // fetches from the first unresolved offset), then skipped if its holder succeeded.
+    if (busyAt !== batch.messages[0].offset) p.resolveOffset((BigInt(busyAt) - 1n).toString());
+    await sleep(DEFAULTS.claimBusyRetryMs, signal);
+  } finally {
+    for (const claim of claims.values()) await claim.release();
+  }
+}
+
+/** The handler over `items` with the retry policy; false when aborted (offsets left alone). */
+async function runBatch(
+  dispatcher: MessageDispatcher,
+  metrics: MessagingMetrics,
+  p: EachBatchPayload,
+  signal: AbortSignal,
+  prepared: Prepared[],
+  claims: ReadonlyMap<Prepared, MessageClaim>,
+): Promise<boolean> {
+  const { batch } = p;
   const { def, router } = dispatcher;
   const heartbeat = () => p.heartbeat();
-  let items: Prepared[] = [];
-  for (const message of batch.messages) {
-    const d = { topic: batch.topic, partition: batch.partition, message, signal, heartbeat };
-    const maybe = dispatcher.prepareRecord(d, headersToRecord(message.headers), batch.topic, 1);
-    const prepared = maybe instanceof Promise ? await maybe : maybe;
-    if (prepared && !(prepared.id && (await dispatcher.isDuplicate(prepared))))
-      items.push(prepared);
-  }
+  let items = prepared;
   let resolved = -1n;
   const resolve = (offset: string) => {
     if (BigInt(offset) > resolved) resolved = BigInt(offset);
     p.resolveOffset(offset);
   };
-  const last = batch.lastOffset();
   for (let attempt = 1; items.length > 0; attempt++) {
     const ctx: KafkaBatchContext = {
       topic: batch.topic,
@@ -52,21 +91,24 @@ export async function dispatchBatch(
         ),
       );
       metrics.handlerTime(batch.topic, def.groupId, (performance.now() - started) / 1000);
-      for (const item of items) if (item.id) await dispatcher.markHandled(item);
+      for (const item of items) await claims.get(item)?.handled(def.idempotent.ttlMs);
       metrics.consumedMessage(batch.topic, def.groupId, 'success', items.length);
       break;
     } catch (err) {
       metrics.handlerTime(batch.topic, def.groupId, (performance.now() - started) / 1000);
-      if (signal.aborted) return;
+      if (signal.aborted) return false;
+      // what the handler resolved before failing is done
+      for (const i of items)
+        if (BigInt(i.ctx.offset) <= resolved) await claims.get(i)?.handled(def.idempotent.ttlMs);
       items = items.filter((i) => BigInt(i.ctx.offset) > resolved);
       if (!def.policy.shouldRetry(err, attempt)) {
         for (const item of items) await router.exhausted(item, err, attempt);
         break;
       }
       metrics.retried(batch.topic, def.groupId);
-      if (!(await sleep(def.policy.delayMs(attempt), signal))) return;
+      if (!(await sleep(def.policy.delayMs(attempt), signal))) return false;
       await heartbeat().catch(() => undefined);
     }
   }
-  p.resolveOffset(last);
+  return true;
 }

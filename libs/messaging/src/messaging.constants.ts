@@ -21,4 +21,7 @@ export const DEFAULTS = {
   idempotencyTtlMs: 24 * 3600_000,
   idempotencyPrefix: 'keel:msg:',
   idempotencyTimeoutMs: 2_000,
+  idempotencyClaimTtlMs: 15_000,
+  /** A delivery that finds its message claimed by another looks again after this long. */
+  claimBusyRetryMs: 1_000,
 } as const;

@@ -52,6 +52,11 @@ export interface IdempotencyOptions {
    * (and is redelivered) instead of waiting out the client's reconnect retries. Default 2 000.
    */
   timeoutMs?: number;
+  /**
+   * Life of a delivery's claim on a message, ms, renewed every third of it while the handler
+   * runs: a crashed holder keeps a redelivery waiting this long at most. Default 15 000.
+   */
+  claimTtlMs?: number;
 }
 
 export interface MessagingModuleOptions {
@@ -135,5 +140,6 @@ export interface ResolvedMessagingOptions {
   idempotencyTtlMs: number;
   idempotencyPrefix: string;
   idempotencyTimeoutMs: number;
+  idempotencyClaimTtlMs: number;
   replicationFactor: number | undefined;
 }
