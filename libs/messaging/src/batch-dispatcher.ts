@@ -6,7 +6,7 @@ import type { MessageDispatcher, Prepared } from './message-dispatcher';
 import { headersToRecord } from './message-headers';
 import { DEFAULTS } from './messaging.constants';
 import type { MessagingMetrics } from './messaging.metrics';
-import { sleep } from './sleep';
+import { sleepWithHeartbeat } from './sleep';
 
 /**
  * Runs a batch listener over one fetched batch. Invalid records go to the DLT first, duplicates
@@ -25,6 +25,13 @@ export async function dispatchBatch(
   const claims = new Map<Prepared, MessageClaim>();
   // the first message another delivery holds: the batch stops before it (see below)
   let busyAt: string | undefined;
+  const pause = () =>
+    sleepWithHeartbeat(
+      DEFAULTS.claimBusyRetryMs,
+      signal,
+      heartbeat,
+      dispatcher.def.heartbeatSliceMs,
+    );
   try {
     for (const message of batch.messages) {
       const d = { topic: batch.topic, partition: batch.partition, message, signal, heartbeat };
@@ -40,8 +47,10 @@ export async function dispatchBatch(
       if (claim) claims.set(prepared, claim);
       items.push(prepared);
     }
-    const handled = await runBatch(dispatcher, metrics, p, signal, items, claims);
-    if (!handled) return;
+    const outcome = await runBatch(dispatcher, metrics, p, signal, items, claims);
+    if (outcome === 'aborted') return;
+    // Found held elsewhere before a retry: fetched again from the first unresolved offset
+    if (outcome === 'busy') return void (await pause());
     if (busyAt === undefined) {
       p.resolveOffset(batch.lastOffset());
       return;
@@ -49,13 +58,16 @@ export async function dispatchBatch(
     // Held elsewhere: what came before it is done; it is fetched again after a pause (kafkajs
     // fetches from the first unresolved offset), then skipped if its holder succeeded.
     if (busyAt !== batch.messages[0].offset) p.resolveOffset((BigInt(busyAt) - 1n).toString());
-    await sleep(DEFAULTS.claimBusyRetryMs, signal);
+    await pause();
   } finally {
     for (const claim of claims.values()) await claim.release();
   }
 }
 
-/** The handler over `items` with the retry policy; false when aborted (offsets left alone). */
+/**
+ * The handler over `items` with the retry policy. 'aborted' (shutdown, rebalance) and 'busy'
+ * (another delivery took over an item during a retry wait) leave later offsets unresolved.
+ */
 async function runBatch(
   dispatcher: MessageDispatcher,
   metrics: MessagingMetrics,
@@ -63,7 +75,7 @@ async function runBatch(
   signal: AbortSignal,
   prepared: Prepared[],
   claims: ReadonlyMap<Prepared, MessageClaim>,
-): Promise<boolean> {
+): Promise<'handled' | 'aborted' | 'busy'> {
   const { batch } = p;
   const { def, router } = dispatcher;
   const heartbeat = () => p.heartbeat();
@@ -96,7 +108,7 @@ async function runBatch(
       break;
     } catch (err) {
       metrics.handlerTime(batch.topic, def.groupId, (performance.now() - started) / 1000);
-      if (signal.aborted) return false;
+      if (signal.aborted) return 'aborted';
       // what the handler resolved before failing is done
       for (const i of items)
         if (BigInt(i.ctx.offset) <= resolved) await claims.get(i)?.handled(def.idempotent.ttlMs);
@@ -106,9 +118,19 @@ async function runBatch(
         break;
       }
       metrics.retried(batch.topic, def.groupId);
-      if (!(await sleep(def.policy.delayMs(attempt), signal))) return false;
-      await heartbeat().catch(() => undefined);
+      const delay = def.policy.delayMs(attempt);
+      if (!(await sleepWithHeartbeat(delay, signal, heartbeat, def.heartbeatSliceMs)))
+        return 'aborted';
+      // the wait may have been long: drop what another delivery handled meanwhile
+      const kept: Prepared[] = [];
+      for (const item of items) {
+        const now = (await claims.get(item)?.renew()) ?? 'claimed';
+        if (now === 'busy') return 'busy';
+        if (now === 'done') metrics.consumedMessage(batch.topic, def.groupId, 'duplicate');
+        else kept.push(item);
+      }
+      items = kept;
     }
   }
-  return true;
+  return 'handled';
 }

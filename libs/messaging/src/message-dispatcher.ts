@@ -12,7 +12,7 @@ import type { KafkaMessageContext } from './message-context';
 import { contextFromHeaders, headersToRecord } from './message-headers';
 import type { MessageSeries, MessagingMetrics } from './messaging.metrics';
 import type { MessageSerializer } from './messaging.options';
-import { sleep } from './sleep';
+import { sleepWithHeartbeat } from './sleep';
 
 /** done: resolve the offset; defer: not due yet (retry topic); abort: leave it for redelivery. */
 export type DispatchResult =
@@ -169,8 +169,9 @@ export class MessageDispatcher {
       return DONE;
     }
     this.metrics.retried(p.originalTopic, groupId);
-    if (!(await sleep(policy.delayMs(attempt), d.signal))) return ABORT;
-    await d.heartbeat().catch(() => undefined);
+    const delay = policy.delayMs(attempt);
+    if (!(await sleepWithHeartbeat(delay, d.signal, d.heartbeat, this.def.heartbeatSliceMs)))
+      return ABORT;
     if (claim) {
       // the wait may have been long: look again whether the message is still ours to run
       const now = await claim.renew();

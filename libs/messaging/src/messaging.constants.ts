@@ -14,8 +14,12 @@ export const DEFAULTS = {
   attempts: 3,
   initialMs: 200,
   multiplier: 2,
-  maxMs: 30_000,
+  // one delay with its jitter (24 s) stays under kafkajs' default session timeout (30 s)
+  maxMs: 20_000,
   jitter: 0.2,
+  /** kafkajs' defaults, which a listener's consumer has unless `consumer` says otherwise. */
+  sessionTimeoutMs: 30_000,
+  heartbeatIntervalMs: 3_000,
   restartInitialMs: 1_000,
   restartMaxMs: 30_000,
   idempotencyTtlMs: 24 * 3600_000,

@@ -18,7 +18,10 @@ export interface BackoffOptions {
   initialMs?: number;
   /** Growth factor per attempt. Default 2. */
   multiplier?: number;
-  /** Cap on one delay, ms. Default 30 000. */
+  /**
+   * Cap on one delay, ms. Default 20 000. A blocking retry's longest delay, jitter included,
+   * must stay under `consumer.sessionTimeout` (checked at start-up).
+   */
   maxMs?: number;
   /** Random spread as a fraction of the delay (0..1), so retries do not align. Default 0.2. */
   jitter?: number;

@@ -130,6 +130,41 @@ describe('@keel/messaging idempotent claims on real Redis (integration)', () => 
     await redis.del(`${keyPrefix}${groupId}:pay-3`);
   });
 
+  it('checks the store again before each blocking retry: handled or taken over meanwhile, it does not run again', async () => {
+    const keyPrefix = `${unique('claim')}:`;
+    const groupId = unique('claim-group');
+    const topic = unique('claim-topic');
+    const runs: string[] = [];
+    const handle = (payload: unknown): void => {
+      runs.push((payload as { n: string }).n);
+      throw new Error('db hiccup');
+    };
+    const opts = {
+      topics: topic,
+      groupId,
+      idempotent: true,
+      retry: { attempts: 2, backoff: { initialMs: 600, jitter: 0 } },
+    };
+    const a = dispatcherRig(handle, opts, { keyPrefix });
+    rigs.push(a);
+    // during the wait, another instance handled it (our claim had lapsed, say)
+    const done = a.dispatcher.dispatch(delivery(topic, 'pay-4', { n: 'a' }));
+    await sleep(200);
+    await redis.set(`${keyPrefix}${groupId}:pay-4`, '1', 'PX', 60_000);
+    expect(await done).toEqual({ kind: 'done' });
+    expect(runs).toEqual(['a']);
+    expect(
+      await metricValue(a.registry, 'keel_kafka_consumed_total', { topic, outcome: 'duplicate' }),
+    ).toBe(1);
+    // during the wait, another instance claimed it: this one steps back and looks again later
+    const busy = a.dispatcher.dispatch(delivery(topic, 'pay-5', { n: 'b' }));
+    await sleep(200);
+    await redis.set(`${keyPrefix}${groupId}:pay-5`, 'claim:other', 'PX', 60_000);
+    expect(await busy).toMatchObject({ kind: 'defer' });
+    expect(runs).toEqual(['a', 'b']);
+    await redis.del(`${keyPrefix}${groupId}:pay-4`, `${keyPrefix}${groupId}:pay-5`);
+  });
+
   it('on Kafka: a message another instance holds waits, its partition paused, and runs once the claim is given up', async () => {
     const topic = unique('claim-kafka');
     await createTopics([topic]);
