@@ -198,4 +198,40 @@ describe('@keel/messaging idempotent claims on real Redis (integration)', () => 
       if (keys.length > 0) await redis.del(...keys);
     }
   });
+
+  it('on Kafka, batch listener: the batch stops before a message held elsewhere, which is fetched again once released', async () => {
+    const topic = unique('claim-batch');
+    await createTopics([topic]);
+    const groupId = unique('claim-batch-group');
+    const keyPrefix = `${unique('claim')}:`;
+    const held = `${keyPrefix}${groupId}:msg-2`;
+    await redis.set(held, 'claim:other-instance', 'PX', 60_000);
+    const calls = new Inbox<number[]>();
+    @Injectable()
+    class Ledger {
+      @KafkaListener({ topics: topic, groupId, batch: true, fromBeginning: true, idempotent: true })
+      apply(payloads: { n: number }[]): void {
+        calls.push(payloads.map((p) => p.n));
+      }
+    }
+    let ctx: MessagingApp | undefined;
+    try {
+      ctx = await bootMessagingApp([Ledger], { idempotency: { redis: REDIS_URL, keyPrefix } });
+      await ctx.producer.sendBatch(
+        topic,
+        [1, 2, 3].map((n) => ({ value: { n }, headers: { 'x-message-id': `msg-${n}` } })),
+      );
+      await calls.waitFor(1);
+      await sleep(2_500); // 2 is found busy each second; 3 waits behind it
+      expect(calls.items.flat()).toEqual([1]);
+      await redis.del(held);
+      await calls.waitFor(2, 10_000);
+      await sleep(500);
+      expect(calls.items.flat()).toEqual([1, 2, 3]);
+    } finally {
+      await ctx?.app.close();
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  });
 });
