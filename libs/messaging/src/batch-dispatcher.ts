@@ -41,7 +41,8 @@ export async function dispatchBatch(
       const maybe = dispatcher.prepareRecord(d, headersToRecord(message.headers), batch.topic, 1);
       const prepared = maybe instanceof Promise ? await maybe : maybe;
       if (!prepared) continue;
-      const claim = await dispatcher.claim(prepared);
+      // no id, no claim: no await per message
+      const claim = prepared.id ? await dispatcher.claim(prepared) : null;
       if (claim === 'done') continue;
       if (claim === 'busy') {
         busyAt = message.offset;
@@ -174,7 +175,7 @@ class BatchRun {
       resolveOffset: this.resolve,
     };
     // one span for the call, in the trace its messages share (see batchContextFromHeaders)
-    const init = batchContextFromHeaders(items.map((i) => i.ctx.headers));
+    const init = batchContextFromHeaders(ctx.messages);
     const started = performance.now();
     try {
       await runInRootSpan(init, () =>

@@ -66,8 +66,10 @@ describe('message headers', () => {
     const t1b = `00-${'a'.repeat(32)}-${'2'.repeat(16)}-01`;
     const t2 = `00-${'c'.repeat(32)}-${'1'.repeat(16)}-01`;
     const h = (traceparent?: string, rid?: string) => ({
-      ...(traceparent ? { traceparent } : {}),
-      ...(rid ? { 'x-request-id': rid } : {}),
+      headers: {
+        ...(traceparent ? { traceparent } : {}),
+        ...(rid ? { 'x-request-id': rid } : {}),
+      },
     });
     expect(batchContextFromHeaders([h(t1, 'r1'), h(t1b, 'r1')])).toEqual({
       requestId: 'r1',

@@ -52,14 +52,14 @@ export function contextFromHeaders(headers: Readonly<Record<string, string>>): K
  * not parsed ones: this runs once per batch but looks at every message.
  */
 export function batchContextFromHeaders(
-  all: readonly Readonly<Record<string, string>>[],
+  messages: readonly { readonly headers: Readonly<Record<string, string>> }[],
 ): KeelContextInit {
-  if (all.length === 0) return {};
-  const first = all[0];
+  if (messages.length === 0) return {};
+  const first = messages[0].headers;
   const trace = traceIdOf(first[TRACEPARENT_HEADER]);
   if (trace === undefined) return {};
   let sameRequest = true;
-  for (const h of all) {
+  for (const { headers: h } of messages) {
     if (traceIdOf(h[TRACEPARENT_HEADER]) !== trace) return {};
     if (h[REQUEST_ID_HEADER] !== first[REQUEST_ID_HEADER]) sameRequest = false;
   }

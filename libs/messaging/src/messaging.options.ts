@@ -51,7 +51,7 @@ export interface IdempotencyOptions {
   /** Prefix of the dedupe keys. Default `keel:msg:`. */
   keyPrefix?: string;
   /**
-   * Budget of one dedupe lookup or mark, ms: past it the message fails with DedupeStoreError
+   * Budget of one dedupe claim, lookup or mark, ms: past it the message fails with DedupeStoreError
    * (and is redelivered) instead of waiting out the client's reconnect retries. Default 2 000.
    */
   timeoutMs?: number;
