@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { withinBudget } from '@keel/core';
+import { DEFAULTS } from './messaging.constants';
 import { DedupeStoreError, MissingPackageError } from './messaging.errors';
 import type { RedisConnection } from './messaging.options';
 
@@ -14,7 +15,28 @@ function loadRedis(): typeof Redis {
   }
 }
 
-/** Remembers ids of handled messages in Redis, so a redelivery can be skipped. */
+/** The value of a handled message's key; an in-progress claim holds its owner's token. */
+const HANDLED = '1';
+
+/** What a claim attempt found: now ours, handled before, or held by another delivery. */
+export type ClaimOutcome = 'claimed' | 'done' | 'busy';
+
+// One round trip, atomic: a key that is free (or already ours) becomes our claim with a fresh
+// TTL; a handled key or another delivery's claim is left alone.
+const CLAIM_SCRIPT = `local v = redis.call('GET', KEYS[1])
+if v == '${HANDLED}' then return 'done' end
+if v and v ~= ARGV[1] then return 'busy' end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 'claimed'`;
+
+// Deletes the key only while it still holds our claim (never a handled mark or another claim).
+const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * Remembers ids of handled messages in Redis, so a redelivery can be skipped, and claims a
+ * message while a delivery of it is being handled, so a second delivery does not run alongside.
+ */
 export class DedupeStore {
   private readonly redis: Redis;
   private readonly owned: boolean;
@@ -23,6 +45,8 @@ export class DedupeStore {
     connection: RedisConnection,
     private readonly prefix: string,
     private readonly timeoutMs: number,
+    /** How long a claim outlives its last refresh (a crashed holder's claim then expires). */
+    readonly claimTtlMs: number = DEFAULTS.idempotencyClaimTtlMs,
   ) {
     const RedisClient = loadRedis();
     if (connection instanceof RedisClient) {
@@ -39,15 +63,32 @@ export class DedupeStore {
     }
   }
 
+  /** Whether a handler of this message succeeded before (a claim in progress is not). */
   async seen(scope: string, id: string): Promise<boolean> {
     const key = this.key(scope, id);
-    return (await this.within('lookup', key, this.redis.exists(key))) === 1;
+    return (await this.within('lookup', key, this.redis.get(key))) === HANDLED;
+  }
+
+  /**
+   * Claims the message for the delivery holding `token` (or renews that delivery's claim) for
+   * claimTtlMs; 'done' when it was handled before, 'busy' while another delivery holds it.
+   */
+  async claim(scope: string, id: string, token: string): Promise<ClaimOutcome> {
+    const key = this.key(scope, id);
+    const call = this.redis.eval(CLAIM_SCRIPT, 1, key, token, this.claimTtlMs);
+    return (await this.within('claim', key, call)) as ClaimOutcome;
+  }
+
+  /** Gives up the claim of `token` (its handler failed), so a redelivery may run at once. */
+  async release(scope: string, id: string, token: string): Promise<void> {
+    const key = this.key(scope, id);
+    await this.within('release', key, this.redis.eval(RELEASE_SCRIPT, 1, key, token));
   }
 
   /** Called only after the handler succeeded, so a failed attempt is never marked. */
   async markHandled(scope: string, id: string, ttlMs: number): Promise<void> {
     const key = this.key(scope, id);
-    await this.within('mark', key, this.redis.set(key, '1', 'PX', ttlMs));
+    await this.within('mark', key, this.redis.set(key, HANDLED, 'PX', ttlMs));
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,7 @@ export {
   MessageValidationError,
   MissingPackageError,
   ProducerError,
+  RetryBackoffError,
 } from './messaging.errors';
 export type {
   BackoffOptions,

@@ -1,10 +1,12 @@
 import { KeelConfigError, type DiscoveredMethod } from '@keel/core';
 import { retryTopicName } from './dead-letter';
-import { HEADER_MESSAGE_ID } from './messaging.constants';
+import { DEFAULTS, HEADER_MESSAGE_ID } from './messaging.constants';
+import { RetryBackoffError } from './messaging.errors';
 import type {
   IdempotentListenerOptions,
   KafkaListenerOptions,
   ResolvedMessagingOptions,
+  RetryOptions,
 } from './messaging.options';
 import { checkNumber, checkRetry } from './messaging.validation';
 import { RetryPolicy } from './retry-policy';
@@ -22,6 +24,8 @@ export interface ListenerDefinition {
   readonly batch: boolean;
   readonly fromBeginning: boolean;
   readonly policy: RetryPolicy;
+  /** How often a blocking retry's wait heartbeats: under the consumer's heartbeatInterval. */
+  readonly heartbeatSliceMs: number;
   /** The DLT of a main topic, or null when dead-lettering is off. */
   readonly dltFor: ((topic: string) => string) | null;
   readonly idempotent: Required<Pick<IdempotentListenerOptions, 'header' | 'ttlMs'>> &
@@ -59,6 +63,7 @@ export function defineListener(
   const concurrency = checkNumber(o.concurrency, 'concurrency', 1, fail, { integer: true }) ?? 1;
   checkRetry(o.retry, 'retry', fail);
   const policy = new RetryPolicy(o.retry, module.retry);
+  checkBackoffFitsSession(name, policy, o.retry, module);
   if (policy.nonBlocking && (o.batch || o.topicPattern)) {
     throw fail('retry.nonBlocking works with `topics` and per-message listeners only');
   }
@@ -95,6 +100,10 @@ export function defineListener(
     batch: o.batch === true,
     fromBeginning: o.fromBeginning === true,
     policy,
+    heartbeatSliceMs: Math.max(
+      50,
+      Math.floor((module.consumer.heartbeatInterval ?? DEFAULTS.heartbeatIntervalMs) / 2),
+    ),
     dltFor,
     idempotent: {
       header: idem.header ?? HEADER_MESSAGE_ID,
@@ -107,4 +116,34 @@ export function defineListener(
     // promise: a synchronous handler is dispatched without one.
     invoke: (payload, ctx) => instance[method](payload, ctx),
   };
+}
+
+/**
+ * A blocking retry waits in the consumer's loop: one wait as long as the session timeout would
+ * get the member evicted if its heartbeats stalled (they are sent while it waits, but a stalled
+ * event loop or coordinator would still show it). Non-blocking retries never wait in the loop.
+ */
+function checkBackoffFitsSession(
+  name: string,
+  policy: RetryPolicy,
+  own: RetryOptions | undefined,
+  module: ResolvedMessagingOptions,
+): void {
+  if (policy.nonBlocking) return;
+  const session = module.consumer.sessionTimeout ?? DEFAULTS.sessionTimeoutMs;
+  const longest = policy.longestDelayMs();
+  if (longest < session) return;
+  const where = (field: 'maxMs' | 'initialMs'): string =>
+    own?.backoff?.[field] !== undefined
+      ? `retry.backoff.${field}`
+      : module.retry.backoff?.[field] !== undefined
+        ? `MessagingModule retry.backoff.${field}`
+        : `retry.backoff.${field} (default)`;
+  const capped = policy.baseDelayMs(policy.attempts - 1) >= policy.maxMs;
+  const cap = policy.maxMsUnder(session);
+  // the cap made the longest wait, or the growth from initialMs did while under the cap
+  const [option, value, fix] = capped
+    ? [where('maxMs'), policy.maxMs, `Set ${where('maxMs')} to at most ${cap} ms`]
+    : [where('initialMs'), policy.initialMs, `Cap it with retry.backoff.maxMs at most ${cap} ms`];
+  throw new RetryBackoffError(name, option, value, longest, session, fix);
 }

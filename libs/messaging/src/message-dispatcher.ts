@@ -5,12 +5,14 @@ import { performance } from 'node:perf_hooks';
 import type { DedupeStore } from './dedupe-store';
 import { DLT_HEADERS, parseRetryTopic } from './dead-letter';
 import type { FailedRecord, FailureRouter } from './failure-router';
+import { MessageClaim } from './message-claim';
+import { DEFAULTS } from './messaging.constants';
 import type { ListenerDefinition } from './listener-definition';
 import type { KafkaMessageContext } from './message-context';
 import { contextFromHeaders, headersToRecord } from './message-headers';
 import type { MessageSeries, MessagingMetrics } from './messaging.metrics';
 import type { MessageSerializer } from './messaging.options';
-import { sleep } from './sleep';
+import { sleepWithHeartbeat } from './sleep';
 
 /** done: resolve the offset; defer: not due yet (retry topic); abort: leave it for redelivery. */
 export type DispatchResult =
@@ -72,8 +74,7 @@ export class MessageDispatcher {
 
   private handle(p: Prepared, d: Delivery): DispatchResult | Promise<DispatchResult> {
     // no id, no dedupe: no await
-    if (p.id)
-      return this.isDuplicate(p).then((dup) => (dup ? DONE : this.run(p, d, p.ctx.attempt)));
+    if (p.id && this.dedupe) return this.handleClaimed(p, d, p.id, this.dedupe);
     const started = performance.now();
     let out: unknown;
     try {
@@ -90,11 +91,43 @@ export class MessageDispatcher {
     return this.succeeded(p, started);
   }
 
-  private succeeded(p: Prepared, started: number): DispatchResult | Promise<DispatchResult> {
+  /**
+   * An idempotent message runs only under its claim: checking "handled?" and then running would
+   * let two deliveries (a rebalance while the old handler ignores the abort) both run it. A
+   * delivery that finds it claimed elsewhere defers: its partition pauses and it looks again
+   * later, then skips it if the holder succeeded or runs it if the holder gave up.
+   */
+  private async handleClaimed(
+    p: Prepared,
+    d: Delivery,
+    id: string,
+    store: DedupeStore,
+  ): Promise<DispatchResult> {
+    const claim = await MessageClaim.take(store, this.def.groupId, id);
+    if (claim === 'done') return this.duplicate(p);
+    if (claim === 'busy') return busy();
+    try {
+      return await this.run(p, d, p.ctx.attempt, claim);
+    } finally {
+      // after a success the claim is the handled mark already; otherwise free it
+      await claim.release();
+    }
+  }
+
+  private duplicate(p: Prepared): DispatchResult {
+    this.metrics.consumedMessage(p.originalTopic, this.def.groupId, 'duplicate');
+    return DONE;
+  }
+
+  private succeeded(
+    p: Prepared,
+    started: number,
+    claim?: MessageClaim,
+  ): DispatchResult | Promise<DispatchResult> {
     const series = this.seriesFor(p.originalTopic);
     series.handlerSeconds.observe((performance.now() - started) / 1000);
-    if (p.id) {
-      return this.markHandled(p).then(() => {
+    if (claim) {
+      return claim.handled(this.def.idempotent.ttlMs).then(() => {
         series.succeeded.inc();
         return DONE;
       });
@@ -120,6 +153,7 @@ export class MessageDispatcher {
     err: unknown,
     attempt: number,
     started: number,
+    claim?: MessageClaim,
   ): Promise<DispatchResult> {
     const { policy, groupId } = this.def;
     const seconds = (performance.now() - started) / 1000;
@@ -135,9 +169,16 @@ export class MessageDispatcher {
       return DONE;
     }
     this.metrics.retried(p.originalTopic, groupId);
-    if (!(await sleep(policy.delayMs(attempt), d.signal))) return ABORT;
-    await d.heartbeat().catch(() => undefined);
-    return this.run(p, d, attempt + 1);
+    const delay = policy.delayMs(attempt);
+    if (!(await sleepWithHeartbeat(delay, d.signal, d.heartbeat, this.def.heartbeatSliceMs)))
+      return ABORT;
+    if (claim) {
+      // the wait may have been long: look again whether the message is still ours to run
+      const now = await claim.renew();
+      if (now === 'done') return this.duplicate(p);
+      if (now === 'busy') return busy();
+    }
+    return this.run(p, d, attempt + 1, claim);
   }
 
   /** Decodes and validates; an invalid record goes to the DLT and yields undefined. */
@@ -216,16 +257,12 @@ export class MessageDispatcher {
     };
   }
 
-  async isDuplicate(p: Prepared): Promise<boolean> {
-    if (!p.id || !this.dedupe || !(await this.dedupe.seen(this.def.groupId, p.id))) return false;
-    this.metrics.consumedMessage(p.originalTopic, this.def.groupId, 'duplicate');
-    return true;
-  }
-
-  async markHandled(p: Prepared): Promise<void> {
-    if (p.id && this.dedupe) {
-      await this.dedupe.markHandled(this.def.groupId, p.id, this.def.idempotent.ttlMs);
-    }
+  /** A batch item's claim (see handleClaimed); null when the listener is not idempotent. */
+  async claim(p: Prepared): Promise<MessageClaim | 'done' | 'busy' | null> {
+    if (!p.id || !this.dedupe) return null;
+    const claim = await MessageClaim.take(this.dedupe, this.def.groupId, p.id);
+    if (claim === 'done') this.duplicate(p);
+    return claim;
   }
 
   /** The handler, in the message's own span (its trace and request id from its headers). */
@@ -234,16 +271,26 @@ export class MessageDispatcher {
   }
 
   /** Attempts from `first` on, awaiting the handler each time. */
-  private async run(p: Prepared, d: Delivery, first: number): Promise<DispatchResult> {
+  private async run(
+    p: Prepared,
+    d: Delivery,
+    first: number,
+    claim?: MessageClaim,
+  ): Promise<DispatchResult> {
     const ctx = first === p.ctx.attempt ? p.ctx : { ...p.ctx, attempt: first };
     const started = performance.now();
     try {
       await this.invoke(p, ctx);
     } catch (err) {
-      return this.failed(p, d, err, first, started);
+      return this.failed(p, d, err, first, started, claim);
     }
-    return this.succeeded(p, started);
+    return this.succeeded(p, started, claim);
   }
+}
+
+/** Held by another delivery: come back to it later (its partition pauses meanwhile). */
+function busy(): DispatchResult {
+  return { kind: 'defer', dueAt: Date.now() + DEFAULTS.claimBusyRetryMs };
 }
 
 function failedRecord(d: Delivery, originalTopic: string): FailedRecord {

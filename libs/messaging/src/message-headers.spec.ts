@@ -1,5 +1,10 @@
 import { getContext, parseTraceparent, runInNewSpan } from '@keel/core';
-import { contextFromHeaders, contextHeaders, headersToRecord } from './message-headers';
+import {
+  batchContextFromHeaders,
+  contextFromHeaders,
+  contextHeaders,
+  headersToRecord,
+} from './message-headers';
 
 describe('message headers', () => {
   it('turns Kafka headers into strings', () => {
@@ -54,5 +59,29 @@ describe('message headers', () => {
     // a request id that would put a card number or a broken line into every log line is dropped
     expect(contextFromHeaders({ 'x-request-id': '4111111111111111' }).requestId).toBeUndefined();
     expect(contextFromHeaders({ 'x-request-id': 'a\nb' }).requestId).toBeUndefined();
+  });
+
+  it("starts a batch's span from the trace its messages share, else from nothing", () => {
+    const t1 = `00-${'a'.repeat(32)}-${'1'.repeat(16)}-01`;
+    const t1b = `00-${'a'.repeat(32)}-${'2'.repeat(16)}-01`;
+    const t2 = `00-${'c'.repeat(32)}-${'1'.repeat(16)}-01`;
+    const h = (traceparent?: string, rid?: string) => ({
+      headers: {
+        ...(traceparent ? { traceparent } : {}),
+        ...(rid ? { 'x-request-id': rid } : {}),
+      },
+    });
+    expect(batchContextFromHeaders([h(t1, 'r1'), h(t1b, 'r1')])).toEqual({
+      requestId: 'r1',
+      traceId: 'a'.repeat(32),
+      traceFlags: '01',
+      parentSpanId: '1'.repeat(16),
+    });
+    // one trace, several requests: the trace, no request id
+    expect(batchContextFromHeaders([h(t1, 'r1'), h(t1b, 'r2')]).requestId).toBeUndefined();
+    expect(batchContextFromHeaders([h(t1, 'r1'), h(t2, 'r1')])).toEqual({});
+    expect(batchContextFromHeaders([h(t1), h()])).toEqual({});
+    expect(batchContextFromHeaders([h('garbage'), h('garbage')])).toEqual({});
+    expect(batchContextFromHeaders([])).toEqual({});
   });
 });

@@ -44,3 +44,34 @@ export function contextHeaders(ctx: Readonly<KeelContext> | undefined): Record<s
 export function contextFromHeaders(headers: Readonly<Record<string, string>>): KeelContextInit {
   return incomingTrace(headers[TRACEPARENT_HEADER], headers[REQUEST_ID_HEADER]);
 }
+
+/**
+ * What a batch's span starts from: the trace its messages share when they all carry one (a
+ * batch published from one request), with the first message's producer span as parent and the
+ * request id they share, if any; otherwise nothing (a new trace). Compares raw header values,
+ * not parsed ones: this runs once per batch but looks at every message.
+ */
+export function batchContextFromHeaders(
+  messages: readonly { readonly headers: Readonly<Record<string, string>> }[],
+): KeelContextInit {
+  if (messages.length === 0) return {};
+  const first = messages[0].headers;
+  const trace = traceIdOf(first[TRACEPARENT_HEADER]);
+  if (trace === undefined) return {};
+  let sameRequest = true;
+  for (const { headers: h } of messages) {
+    if (traceIdOf(h[TRACEPARENT_HEADER]) !== trace) return {};
+    if (h[REQUEST_ID_HEADER] !== first[REQUEST_ID_HEADER]) sameRequest = false;
+  }
+  return incomingTrace(
+    first[TRACEPARENT_HEADER],
+    sameRequest ? first[REQUEST_ID_HEADER] : undefined,
+  );
+}
+
+// `00-<trace id>-<span id>-<flags>`: the trace id part, unparsed (incomingTrace checks it)
+function traceIdOf(traceparent: string | undefined): string | undefined {
+  return traceparent === undefined || traceparent.length < 35
+    ? undefined
+    : traceparent.slice(3, 35);
+}

@@ -14,11 +14,18 @@ export const DEFAULTS = {
   attempts: 3,
   initialMs: 200,
   multiplier: 2,
-  maxMs: 30_000,
+  // one delay with its jitter (24 s) stays under kafkajs' default session timeout (30 s)
+  maxMs: 20_000,
   jitter: 0.2,
+  /** kafkajs' defaults, which a listener's consumer has unless `consumer` says otherwise. */
+  sessionTimeoutMs: 30_000,
+  heartbeatIntervalMs: 3_000,
   restartInitialMs: 1_000,
   restartMaxMs: 30_000,
   idempotencyTtlMs: 24 * 3600_000,
   idempotencyPrefix: 'keel:msg:',
   idempotencyTimeoutMs: 2_000,
+  idempotencyClaimTtlMs: 15_000,
+  /** A delivery that finds its message claimed by another looks again after this long. */
+  claimBusyRetryMs: 1_000,
 } as const;

@@ -1,4 +1,4 @@
-import { KeelError } from '@keel/core';
+import { KeelConfigError, KeelError } from '@keel/core';
 
 /**
  * The payload is malformed or fails its schema. Never retried: the message goes to the DLT.
@@ -35,6 +35,30 @@ export class DedupeStoreError extends KeelError {
       code: 'KEEL_DEDUPE_STORE',
       cause,
     });
+  }
+}
+
+/**
+ * A listener's blocking retry could wait as long as its consumer's session timeout in one go:
+ * found at start-up, since the group would evict a member that waits that long.
+ */
+export class RetryBackoffError extends KeelConfigError {
+  constructor(
+    readonly listener: string,
+    /** The option that made the longest wait, as the user wrote it (or its default). */
+    readonly option: string,
+    readonly value: number,
+    readonly longestDelayMs: number,
+    readonly sessionTimeoutMs: number,
+    fix: string,
+  ) {
+    super(
+      `@KafkaListener on ${listener}(): ${option} is ${value} ms, so one blocking retry can wait ` +
+        `up to ${longestDelayMs} ms (its largest delay plus jitter), which reaches ` +
+        `consumer.sessionTimeout (${sessionTimeoutMs} ms): the group would evict the consumer ` +
+        `while it waits. ${fix}, raise MessagingModule consumer.sessionTimeout above ` +
+        `${longestDelayMs} ms, or use retry.nonBlocking.`,
+    );
   }
 }
 

@@ -64,6 +64,7 @@ import { resolveMessagingOptions } from './messaging.validation';
               options.idempotency.redis,
               resolved.idempotencyPrefix,
               resolved.idempotencyTimeoutMs,
+              resolved.idempotencyClaimTtlMs,
             )
           : null,
     },

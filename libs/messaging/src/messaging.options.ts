@@ -18,7 +18,10 @@ export interface BackoffOptions {
   initialMs?: number;
   /** Growth factor per attempt. Default 2. */
   multiplier?: number;
-  /** Cap on one delay, ms. Default 30 000. */
+  /**
+   * Cap on one delay, ms. Default 20 000. A blocking retry's longest delay, jitter included,
+   * must stay under `consumer.sessionTimeout` (checked at start-up).
+   */
   maxMs?: number;
   /** Random spread as a fraction of the delay (0..1), so retries do not align. Default 0.2. */
   jitter?: number;
@@ -48,10 +51,15 @@ export interface IdempotencyOptions {
   /** Prefix of the dedupe keys. Default `keel:msg:`. */
   keyPrefix?: string;
   /**
-   * Budget of one dedupe lookup or mark, ms: past it the message fails with DedupeStoreError
+   * Budget of one dedupe claim, lookup or mark, ms: past it the message fails with DedupeStoreError
    * (and is redelivered) instead of waiting out the client's reconnect retries. Default 2 000.
    */
   timeoutMs?: number;
+  /**
+   * Life of a delivery's claim on a message, ms, renewed every third of it while the handler
+   * runs: a crashed holder keeps a redelivery waiting this long at most. Default 15 000.
+   */
+  claimTtlMs?: number;
 }
 
 export interface MessagingModuleOptions {
@@ -135,5 +143,6 @@ export interface ResolvedMessagingOptions {
   idempotencyTtlMs: number;
   idempotencyPrefix: string;
   idempotencyTimeoutMs: number;
+  idempotencyClaimTtlMs: number;
   replicationFactor: number | undefined;
 }

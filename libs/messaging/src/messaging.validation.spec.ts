@@ -20,6 +20,7 @@ describe('resolveMessagingOptions', () => {
       restartMaxMs: 30_000,
       idempotencyPrefix: 'keel:msg:',
       idempotencyTimeoutMs: 2_000,
+      idempotencyClaimTtlMs: 15_000,
     });
   });
 
@@ -38,6 +39,7 @@ describe('resolveMessagingOptions', () => {
     [{ ...base, idempotency: {} }, 'idempotency.redis'],
     [{ ...base, idempotency: { redis: 'redis://x', ttlMs: -1 } }, 'idempotency.ttlMs'],
     [{ ...base, idempotency: { redis: 'redis://x', timeoutMs: 0 } }, 'idempotency.timeoutMs'],
+    [{ ...base, idempotency: { redis: 'redis://x', claimTtlMs: 10 } }, 'idempotency.claimTtlMs'],
     [{ ...base, restart: { initialMs: 0 } }, 'restart.initialMs'],
     [{ ...base, replicationFactor: 0 }, 'replicationFactor'],
     [{ ...base, consumer: { sessionTimeout: 0 } }, 'consumer.sessionTimeout'],

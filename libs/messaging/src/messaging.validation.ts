@@ -121,6 +121,10 @@ export function resolveMessagingOptions(options: MessagingModuleOptions): Resolv
     idempotencyTimeoutMs:
       checkNumber(idem?.timeoutMs, 'idempotency.timeoutMs', 1, moduleError) ??
       DEFAULTS.idempotencyTimeoutMs,
+    idempotencyClaimTtlMs:
+      checkNumber(idem?.claimTtlMs, 'idempotency.claimTtlMs', 150, moduleError, {
+        integer: true,
+      }) ?? DEFAULTS.idempotencyClaimTtlMs,
     replicationFactor: checkNumber(options.replicationFactor, 'replicationFactor', 1, moduleError, {
       integer: true,
     }),

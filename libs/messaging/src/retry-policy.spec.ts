@@ -19,6 +19,14 @@ describe('RetryPolicy', () => {
     expect(new RetryPolicy({ backoff: { jitter: 0 } }).delayMs(2, Math.random)).toBe(400);
   });
 
+  it('knows its longest single wait: the last delay the attempts reach, jitter up', () => {
+    expect(new RetryPolicy({ attempts: 1 }).longestDelayMs()).toBe(0);
+    expect(new RetryPolicy({ attempts: 3 }).longestDelayMs()).toBe(480); // 400 ms + 20%
+    expect(new RetryPolicy({ attempts: 40 }).longestDelayMs()).toBe(24_000); // cap 20 s + 20%
+    const p = new RetryPolicy({ backoff: { jitter: 0.5 } });
+    expect(p.maxMsUnder(30_000)).toBe(19_999);
+  });
+
   it('caps attempts (total, including the first)', () => {
     const p = new RetryPolicy({ attempts: 3 });
     expect(p.shouldRetry(new Error('x'), 1)).toBe(true);

@@ -6,9 +6,9 @@ import type { ErrorClass, RetryOptions } from './messaging.options';
 export class RetryPolicy {
   readonly attempts: number;
   readonly nonBlocking: boolean;
-  private readonly initialMs: number;
+  readonly initialMs: number;
   private readonly multiplier: number;
-  private readonly maxMs: number;
+  readonly maxMs: number;
   private readonly jitter: number;
   private readonly retryOn: readonly ErrorClass[] | undefined;
   private readonly noRetryOn: readonly ErrorClass[];
@@ -36,6 +36,18 @@ export class RetryPolicy {
     const base = this.baseDelayMs(attempt);
     const spread = base * this.jitter * (random() * 2 - 1);
     return Math.max(0, Math.round(base + spread));
+  }
+
+  /** The longest single blocking wait of this policy: its largest delay, spread up by jitter. */
+  longestDelayMs(): number {
+    if (this.attempts < 2) return 0;
+    // delays only grow (multiplier >= 1) up to the cap: the one before the last attempt is largest
+    return Math.round(this.baseDelayMs(this.attempts - 1) * (1 + this.jitter));
+  }
+
+  /** The largest `maxMs` whose delays, spread by this policy's jitter, stay under `limitMs`. */
+  maxMsUnder(limitMs: number): number {
+    return Math.floor((limitMs - 1) / (1 + this.jitter));
   }
 
   /** Whether another attempt may follow `attempt` failing with `error`. */
