@@ -6,11 +6,15 @@ import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import Redlock = require('redlock');
-import { DistributedLock, LockModule } from '@keel/lock';
+import { DistributedLock, LockModule, LockNotAcquiredError } from '@keel/lock';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const [impl, workersArg, startAtArg, durationArg, key] = process.argv.slice(2);
 const holdMs = 1;
+// The same wait budget for both: redlock retries 10 times 200 ms apart (its defaults), ours waits
+// up to 2 s; a worker that runs out of it counts a failure and tries again.
+const WAIT_BUDGET_MS = 2_000;
+const REDLOCK_RETRY_DELAY_MS = 200;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface WorkerStats {
@@ -21,7 +25,7 @@ interface WorkerStats {
 
 @Injectable()
 class Critical {
-  @DistributedLock({ key: '{0}', waitMs: 60_000, leaseMs: 5_000 })
+  @DistributedLock({ key: '{0}', waitMs: WAIT_BUDGET_MS, leaseMs: 5_000 })
   async hold(_key: string): Promise<void> {
     await sleep(holdMs);
   }
@@ -39,11 +43,21 @@ async function main(): Promise<void> {
   if (impl === 'ours') {
     const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
     const critical = app.get(Critical);
-    cycle = () => critical.hold(key).then(() => true);
+    cycle = () =>
+      critical.hold(key).then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof LockNotAcquiredError) return false;
+          throw err;
+        },
+      );
     close = () => app.close();
   } else {
     const client = new Redis(REDIS_URL);
-    const redlock = new Redlock([client as unknown as Redlock.CompatibleRedisClient]); // default retries
+    const redlock = new Redlock([client as unknown as Redlock.CompatibleRedisClient], {
+      retryCount: WAIT_BUDGET_MS / REDLOCK_RETRY_DELAY_MS,
+      retryDelay: REDLOCK_RETRY_DELAY_MS,
+    });
     cycle = async () => {
       try {
         const lock = await redlock.lock(`keel:bench:redlock:${key}`, 5_000);
