@@ -1,4 +1,11 @@
-import type { IHeaders, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type IHeaders,
+  type Kafka,
+  type KafkaMessage,
+  type Message,
+  type Producer,
+} from 'kafkajs';
 import { DLT_HEADERS } from './dead-letter';
 
 export const HEADER_REPLAYED_FROM = 'keel-replayed-from';
@@ -32,7 +39,11 @@ export class DltReplayer {
     const limit = options.limit ?? Infinity;
     const ranges = await this.ranges(dltTopic, options.fromOffset);
     if (limit <= 0 || ranges.size === 0) return summary;
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     // A throwaway group that never commits: replaying twice reads the same messages again.
     const consumer = this.kafka.consumer({
       groupId: `keel-dlt-replay-${process.pid}-${Date.now()}`,

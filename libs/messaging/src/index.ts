@@ -30,6 +30,7 @@ export type {
   MessagingModuleOptions,
   RedisConnection,
   RetryOptions,
+  TopicProvisioning,
 } from './messaging.options';
 export {
   DltReplayer,

@@ -1,12 +1,25 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { getContext } from '@keel/core';
 import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
-import { CompressionTypes } from 'kafkajs';
+import { CompressionTypes, Partitioners } from 'kafkajs';
 import { contextHeaders } from './message-headers';
-import { KAFKA_CLIENT, MESSAGE_SERIALIZER, MESSAGING_METRICS } from './messaging.constants';
+import { explainKafkaError } from './kafka-errors';
+import {
+  KAFKA_CLIENT,
+  MESSAGE_SERIALIZER,
+  MESSAGING_METRICS,
+  RESOLVED_MESSAGING_OPTIONS,
+} from './messaging.constants';
 import { ProducerError } from './messaging.errors';
 import type { MessagingMetrics } from './messaging.metrics';
-import type { MessageSerializer } from './messaging.options';
+import type { MessageSerializer, ResolvedMessagingOptions } from './messaging.options';
 
 export interface SendOptions {
   /** Record key: records with one key go to one partition, in order. Default none. */
@@ -37,6 +50,9 @@ export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(MESSAGE_SERIALIZER) private readonly serializer: MessageSerializer,
     @Inject(MESSAGING_METRICS) private readonly metrics: MessagingMetrics,
+    @Optional()
+    @Inject(RESOLVED_MESSAGING_OPTIONS)
+    private readonly options?: Pick<ResolvedMessagingOptions, 'brokers'>,
   ) {
     this.producer = this.newProducer();
   }
@@ -47,7 +63,8 @@ export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
    */
   onModuleInit(): void {
     this.connect().catch((err: unknown) => {
-      this.logger.warn(`Kafka not reachable at start-up (${(err as Error).message}); sends retry`);
+      const why = explainKafkaError(err, this.options?.brokers ?? []);
+      this.logger.warn(`Kafka not reachable at start-up (${why}); sends retry`);
     });
   }
 
@@ -77,9 +94,9 @@ export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
 
   /** Sends records as given: no serializer, no context headers (retry, DLT and replay use it). */
   async sendRaw(topic: string, records: Message[]): Promise<RecordMetadata[]> {
-    await this.connect();
     const producer = this.producer;
     try {
+      await this.connect();
       const result = await producer.send({
         topic,
         messages: records,
@@ -91,13 +108,19 @@ export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
     } catch (err) {
       this.metrics.producedMessages(topic, 'error', records.length);
       this.replace(producer);
-      throw new ProducerError(topic, err);
+      throw new ProducerError(topic, err, explainKafkaError(err, this.options?.brokers ?? []));
     }
   }
 
   private newProducer(): Producer {
-    // kafkajs requires maxInFlightRequests <= 5 to keep order with idempotence.
-    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+    // kafkajs requires maxInFlightRequests <= 5 to keep order with idempotence. The partitioner
+    // is named, not left to kafkajs' default (which warns on every start): murmur2, as Java
+    // producers (Spring Kafka included) partition, so a key lands where theirs would.
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   /**

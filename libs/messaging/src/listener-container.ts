@@ -6,6 +6,7 @@ import type { Delivery, DispatchResult, MessageDispatcher } from './message-disp
 import type { MessagingMetrics } from './messaging.metrics';
 import type { ConsumerSettings } from './messaging.options';
 import type { ConsumerState, ConsumerStatus } from './messaging-status';
+import { explainKafkaError } from './kafka-errors';
 
 export interface RestartBackoff {
   initialMs: number;
@@ -68,7 +69,7 @@ export class ListenerContainer {
       await prepare();
       await this.start();
     } catch (err) {
-      this.lastError = describeError(err);
+      this.lastError = explainKafkaError(err, this.def.brokers);
       if (this.stopping) return;
       this.setState('failed');
       this.scheduleRestart(this.consumer);
@@ -200,7 +201,7 @@ export class ListenerContainer {
   }
 
   private onCrash(consumer: Consumer, error: Error, kafkajsRestarts: boolean): void {
-    this.lastError = describeError(error);
+    this.lastError = explainKafkaError(error, this.def.brokers);
     if (this.stopping || this.consumer !== consumer) return;
     this.restarts++;
     this.setState('restarting');
@@ -218,7 +219,7 @@ export class ListenerContainer {
       this.prepare()
         .then(() => this.start())
         .catch((err: unknown) => {
-          this.lastError = describeError(err);
+          this.lastError = explainKafkaError(err, this.def.brokers);
           if (this.stopping) return;
           // the restart itself failed (broker unreachable, say): shown as failed until a later
           // attempt joins the group
@@ -233,8 +234,4 @@ export class ListenerContainer {
     this.state = state;
     this.since = new Date();
   }
-}
-
-function describeError(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

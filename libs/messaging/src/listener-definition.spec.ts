@@ -42,6 +42,16 @@ describe('defineListener', () => {
     ).toBeNull();
   });
 
+  it('resolves provision, the replication factor defaulting to the module one', () => {
+    const def = defineListener(
+      handler({ topics: 'a', provision: { partitions: 6 } }),
+      { ...moduleOptions, replicationFactor: 3 },
+      false,
+    );
+    expect(def.provision).toEqual({ partitions: 6, replicationFactor: 3 });
+    expect(defineListener(handler({ topics: 'a' }), moduleOptions, false).provision).toBeNull();
+  });
+
   it.each([
     [{}, 'exactly one of `topics`'],
     [{ topics: 'a', topicPattern: /a/ }, 'exactly one of `topics`'],
@@ -52,6 +62,23 @@ describe('defineListener', () => {
     [{ topicPattern: /a/, retry: { nonBlocking: true } }, 'nonBlocking'],
     [{ topics: 'a', idempotent: true }, 'idempotency: { redis }'],
     [{ topics: 'a', dlt: { topic: '' } }, 'dlt.topic'],
+    [{ topicPattern: /a/, provision: { partitions: 3 } }, 'provision works with `topics`'],
+    [{ topic: 'a' }, 'unknown option "topic" (did you mean "topics"?)'],
+    [{ topics: 'a', provision: { partition: 3 } }, 'unknown option "provision.partition"'],
+    [
+      { topics: 'a', retry: { attempt: 3 } },
+      'unknown option "retry.attempt" (did you mean "retry.attempts"?)',
+    ],
+    [{ topics: 'a', provision: { partitions: 0 } }, 'provision.partitions'],
+    [{ topics: 'a', provision: {} }, 'provision.partitions is required'],
+    [
+      { topics: 'a', provision: { partitions: 3, replicationFactor: 0 } },
+      'provision.replicationFactor',
+    ],
+    [
+      { topics: 'a', provision: 3 },
+      'provision must be { partitions, replicationFactor? }, got 3 (a number)',
+    ],
   ] as [KafkaListenerOptions, string][])('rejects %j naming %s', (options, text) => {
     const run = () => defineListener(handler(options), moduleOptions, false);
     expect(run).toThrow(KeelConfigError);

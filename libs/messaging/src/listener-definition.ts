@@ -1,4 +1,9 @@
-import { KeelConfigError, type DiscoveredMethod } from '@keel/core';
+import {
+  describeValue,
+  KeelConfigError,
+  rejectUnknownOptions,
+  type DiscoveredMethod,
+} from '@keel/core';
 import { retryTopicName } from './dead-letter';
 import { DEFAULTS, HEADER_MESSAGE_ID } from './messaging.constants';
 import { RetryBackoffError } from './messaging.errors';
@@ -8,7 +13,7 @@ import type {
   ResolvedMessagingOptions,
   RetryOptions,
 } from './messaging.options';
-import { checkNumber, checkRetry } from './messaging.validation';
+import { checkNumber, checkRetry, LISTENER_KEYS, PROVISION_KEYS } from './messaging.validation';
 import { RetryPolicy } from './retry-policy';
 import { compileSchema, type PayloadValidator } from './schema-validator';
 
@@ -16,6 +21,8 @@ import { compileSchema, type PayloadValidator } from './schema-validator';
 export interface ListenerDefinition {
   readonly name: string;
   readonly groupId: string;
+  /** The module's brokers, named when a consumer cannot start. */
+  readonly brokers: readonly string[];
   readonly topics: readonly string[];
   readonly topicPattern: RegExp | undefined;
   /** `<topic>.retry.<n>` topics this listener also reads (non-blocking retry). */
@@ -32,6 +39,8 @@ export interface ListenerDefinition {
     Pick<IdempotentListenerOptions, 'key'>;
   readonly isIdempotent: boolean;
   readonly validate: PayloadValidator | null;
+  /** Partitions (and replication factor) to create missing `topics` with, if asked. */
+  readonly provision: { partitions: number; replicationFactor: number | undefined } | null;
   /**
    * Calls the method through its instance, so every Keel layer on it runs. Returns what the
    * method returns (a promise or not) and throws what it throws.
@@ -47,6 +56,10 @@ export function defineListener(
   const o = handler.metadata;
   const name = `${handler.className}.${handler.methodName}`;
   const fail = (m: string) => new KeelConfigError(`@KafkaListener on ${name}(): ${m}`);
+  rejectUnknownOptions(`@KafkaListener on ${name}()`, o, LISTENER_KEYS);
+  if (o.provision !== null && typeof o.provision === 'object') {
+    rejectUnknownOptions(`@KafkaListener on ${name}()`, o.provision, PROVISION_KEYS, 'provision.');
+  }
   const topics = o.topics === undefined ? [] : [o.topics].flat();
   if (topics.length > 0 === (o.topicPattern !== undefined)) {
     throw fail('give exactly one of `topics` (a name or names) or `topicPattern` (a RegExp)');
@@ -83,6 +96,7 @@ export function defineListener(
   if (o.schema !== undefined && typeof o.schema !== 'function') {
     throw fail('schema must be a class-validator class or a validate function');
   }
+  const provision = resolveProvision(o, topics, module, fail);
   const retryTopics = policy.nonBlocking
     ? topics.flatMap((t) =>
         Array.from({ length: policy.attempts - 1 }, (_, i) => retryTopicName(t, i + 1)),
@@ -93,6 +107,7 @@ export function defineListener(
   return {
     name,
     groupId,
+    brokers: module.brokers,
     topics,
     topicPattern: o.topicPattern,
     retryTopics,
@@ -112,10 +127,36 @@ export function defineListener(
     },
     isIdempotent,
     validate: o.schema === undefined ? null : compileSchema(o.schema),
+    provision,
     // Looked up per call: the method on the instance is core's trampoline. Not wrapped in a
     // promise: a synchronous handler is dispatched without one.
     invoke: (payload, ctx) => instance[method](payload, ctx),
   };
+}
+
+function resolveProvision(
+  o: KafkaListenerOptions,
+  topics: readonly string[],
+  module: ResolvedMessagingOptions,
+  fail: (m: string) => KeelConfigError,
+): ListenerDefinition['provision'] {
+  if (o.provision === undefined) return null;
+  if (o.provision === null || typeof o.provision !== 'object') {
+    throw fail(
+      `provision must be { partitions, replicationFactor? }, got ${describeValue(o.provision)}`,
+    );
+  }
+  if (topics.length === 0)
+    throw fail('provision works with `topics` (a pattern names no topic to create)');
+  const partitions = checkNumber(o.provision.partitions, 'provision.partitions', 1, fail, {
+    integer: true,
+  });
+  if (partitions === undefined) throw fail('provision.partitions is required (an integer >= 1)');
+  const replicationFactor =
+    checkNumber(o.provision.replicationFactor, 'provision.replicationFactor', 1, fail, {
+      integer: true,
+    }) ?? module.replicationFactor;
+  return { partitions, replicationFactor };
 }
 
 /**

@@ -30,7 +30,7 @@ import type {
   ResolvedMessagingOptions,
 } from './messaging.options';
 import { MessagingStatus } from './messaging-status';
-import { TopicProvisioner } from './topic-provisioner';
+import { TopicProvisioner, type TopicSpec } from './topic-provisioner';
 
 /**
  * Finds @KafkaListener methods at start-up (onModuleInit), starts one consumer per listener
@@ -122,11 +122,14 @@ export class ListenerExplorer
   }
 
   // Retry and DLT topics of fixed-topic listeners; pattern listeners' DLTs are auto-created.
-  private topicsToCreate(): Map<string, string> {
-    const wanted = new Map<string, string>();
+  private topicsToCreate(): Map<string, TopicSpec> {
+    const wanted = new Map<string, TopicSpec>();
     for (const def of this.definitions) {
-      for (const t of def.retryTopics) wanted.set(t, t.replace(/\.retry\.\d+$/, ''));
-      if (def.dltFor) for (const t of def.topics) wanted.set(def.dltFor(t), t);
+      if (def.provision) for (const t of def.topics) wanted.set(t, def.provision);
+      for (const t of def.retryTopics) {
+        wanted.set(t, { copyFrom: t.replace(/\.retry\.\d+$/, '') });
+      }
+      if (def.dltFor) for (const t of def.topics) wanted.set(def.dltFor(t), { copyFrom: t });
     }
     return wanted;
   }

@@ -18,8 +18,8 @@ export class MessageValidationError extends KeelError {
 
 /** Publishing to Kafka failed. */
 export class ProducerError extends KeelError {
-  constructor(topic: string, cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
+  constructor(topic: string, cause: unknown, explained?: string) {
+    const why = explained ?? (cause instanceof Error ? cause.message : String(cause));
     super(`Could not publish to "${topic}": ${why}. Check the broker and that the topic exists.`, {
       code: 'KEEL_KAFKA_PRODUCE',
       cause,

@@ -125,6 +125,18 @@ export interface KafkaListenerOptions {
   idempotent?: boolean | IdempotentListenerOptions;
   /** Validate each payload; an invalid one goes to the DLT at once, never retried. */
   schema?: MessageSchema;
+  /**
+   * Create the listener's `topics` at start-up when missing, with these partitions (its retry
+   * and DLT topics copy them). Without it a missing topic is left to the broker's auto-creation.
+   */
+  provision?: TopicProvisioning;
+}
+
+export interface TopicProvisioning {
+  /** Partitions of a topic created at start-up. */
+  partitions: number;
+  /** Its replication factor. Default the module's `replicationFactor`, else the broker's. */
+  replicationFactor?: number;
 }
 
 export type ConsumerSettings = Pick<

@@ -26,7 +26,21 @@ describe('resolveMessagingOptions', () => {
 
   it.each([
     [{ ...base, brokers: [] }, 'brokers'],
-    [{ ...base, brokers: ['no-port'] }, 'brokers: "no-port"'],
+    [{ ...base, brokers: ['no-port'] }, 'brokers: "no-port" (a string)'],
+    [
+      { ...base, consumer: { sessionTimeout: '30000' } },
+      'consumer.sessionTimeout must be an integer >= 1, got "30000" (a string). Pass a number',
+    ],
+    [{ ...base, broker: ['a:1'] }, 'unknown option "broker" (did you mean "brokers"?)'],
+    [{ ...base, consumer: { sessionTimeoutMs: 1 } }, 'unknown option "consumer.sessionTimeoutMs"'],
+    [
+      { ...base, idempotency: { redis: 'redis://x', ttl: 1 } },
+      'unknown option "idempotency.ttl" (did you mean "idempotency.ttlMs"?)',
+    ],
+    [
+      { ...base, retry: { backoff: { maxDelayMs: 1 } } },
+      'unknown option "retry.backoff.maxDelayMs"',
+    ],
     [{ ...base, clientId: ' ' }, 'clientId'],
     [{ ...base, dltSuffix: '' }, 'dltSuffix'],
     [{ ...base, serializer: { serialize: () => null } }, 'serializer'],

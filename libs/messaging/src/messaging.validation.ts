@@ -1,14 +1,82 @@
-import { KeelConfigError } from '@keel/core';
+import { describeValue, KeelConfigError, numberHint, rejectUnknownOptions } from '@keel/core';
 import { DEFAULTS } from './messaging.constants';
 import type {
+  BackoffOptions,
+  ConsumerSettings,
+  IdempotencyOptions,
+  KafkaListenerOptions,
   MessagingModuleOptions,
   ResolvedMessagingOptions,
   RetryOptions,
+  TopicProvisioning,
 } from './messaging.options';
 
 type Fail = (message: string) => KeelConfigError;
 
 const moduleError: Fail = (m) => new KeelConfigError(`MessagingModule: ${m}`);
+
+// Records, so the compiler fails when an option is added to a type but not here.
+const keys = <T>(record: Record<keyof T, 0>): string[] => Object.keys(record);
+const MODULE_KEYS = keys<MessagingModuleOptions>({
+  brokers: 0,
+  clientId: 0,
+  consumer: 0,
+  kafka: 0,
+  serializer: 0,
+  retry: 0,
+  dltSuffix: 0,
+  idempotency: 0,
+  replicationFactor: 0,
+  restart: 0,
+  registry: 0,
+});
+const CONSUMER_KEYS = keys<ConsumerSettings>({
+  sessionTimeout: 0,
+  heartbeatInterval: 0,
+  rebalanceTimeout: 0,
+  maxWaitTimeInMs: 0,
+  maxBytes: 0,
+});
+const IDEMPOTENCY_KEYS = keys<IdempotencyOptions>({
+  redis: 0,
+  ttlMs: 0,
+  keyPrefix: 0,
+  timeoutMs: 0,
+  claimTtlMs: 0,
+});
+const RESTART_KEYS = keys<NonNullable<MessagingModuleOptions['restart']>>({
+  initialMs: 0,
+  maxMs: 0,
+});
+const RETRY_KEYS = keys<RetryOptions>({
+  attempts: 0,
+  backoff: 0,
+  retryOn: 0,
+  noRetryOn: 0,
+  nonBlocking: 0,
+});
+const BACKOFF_KEYS = keys<BackoffOptions>({ initialMs: 0, multiplier: 0, maxMs: 0, jitter: 0 });
+export const PROVISION_KEYS = keys<TopicProvisioning>({ partitions: 0, replicationFactor: 0 });
+export const LISTENER_KEYS = keys<KafkaListenerOptions>({
+  topics: 0,
+  topicPattern: 0,
+  groupId: 0,
+  concurrency: 0,
+  batch: 0,
+  fromBeginning: 0,
+  retry: 0,
+  dlt: 0,
+  idempotent: 0,
+  schema: 0,
+  provision: 0,
+});
+
+/** Unknown keys of a nested options object, when it is one (its own check names other types). */
+function rejectUnknownIn(owner: string, value: unknown, known: string[], path: string): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    rejectUnknownOptions(owner, value, known, path);
+  }
+}
 
 export function checkNumber(
   value: unknown,
@@ -27,7 +95,9 @@ export function checkNumber(
   if (!ok) {
     const kind = opts.integer ? 'an integer' : 'a finite number';
     const range = opts.max === undefined ? `>= ${min}` : `between ${min} and ${opts.max}`;
-    throw fail(`${name} must be ${kind} ${range}, got ${JSON.stringify(value) ?? typeof value}`);
+    throw fail(
+      `${name} must be ${kind} ${range}, got ${describeValue(value)}.${numberHint(name, value)}`,
+    );
   }
   return value;
 }
@@ -39,7 +109,13 @@ function isClass(value: unknown): boolean {
 /** Checks a retry policy; `prefix` names where it came from in the message. */
 export function checkRetry(retry: RetryOptions | undefined, prefix: string, fail: Fail): void {
   if (retry === undefined) return;
-  if (retry === null || typeof retry !== 'object') throw fail(`${prefix} must be an object`);
+  if (retry === null || typeof retry !== 'object') {
+    throw fail(`${prefix} must be an object, got ${describeValue(retry)}`);
+  }
+  // the prefix fail() puts on its messages ("MessagingModule", "@KafkaListener on X()")
+  const owner = fail('').message.replace(/: $/, '');
+  rejectUnknownOptions(owner, retry, RETRY_KEYS, `${prefix}.`);
+  rejectUnknownIn(owner, retry.backoff, BACKOFF_KEYS, `${prefix}.backoff.`);
   checkNumber(retry.attempts, `${prefix}.attempts`, 1, fail, { integer: true, max: 100 });
   const b = retry.backoff;
   if (b !== undefined) {
@@ -67,13 +143,17 @@ export function resolveMessagingOptions(options: MessagingModuleOptions): Resolv
   if (options === null || typeof options !== 'object') {
     throw moduleError('options must be an object with `brokers` and `clientId`');
   }
+  rejectUnknownOptions('MessagingModule', options, MODULE_KEYS);
+  rejectUnknownIn('MessagingModule', options.consumer, CONSUMER_KEYS, 'consumer.');
+  rejectUnknownIn('MessagingModule', options.idempotency, IDEMPOTENCY_KEYS, 'idempotency.');
+  rejectUnknownIn('MessagingModule', options.restart, RESTART_KEYS, 'restart.');
   const { brokers, clientId } = options;
   if (!Array.isArray(brokers) || brokers.length === 0) {
     throw moduleError('brokers must be a non-empty array of "host:port" strings');
   }
   for (const b of brokers) {
     if (typeof b !== 'string' || !BROKER.test(b)) {
-      throw moduleError(`brokers: "${String(b)}" is not a "host:port" string`);
+      throw moduleError(`brokers: ${describeValue(b)} is not a "host:port" string`);
     }
   }
   if (typeof clientId !== 'string' || clientId.trim() === '') {

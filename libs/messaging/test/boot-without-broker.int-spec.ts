@@ -57,3 +57,42 @@ describe('messaging with Kafka unreachable at start-up (integration, real broker
     }
   });
 });
+
+// The local stack's KRaft controller listens on 9093 (scripts/kafka/server.properties): what a
+// user who copied the wrong port gets.
+describe('messaging pointed at a KRaft controller port (integration, real broker)', () => {
+  it('says so: the listener and a send name the address and the likely fix', async () => {
+    const controller = `${BROKERS[0].split(':')[0]}:9093`;
+    @Injectable()
+    class Listener {
+      @KafkaListener({ topics: unique('ctl'), groupId: unique('ctl-group') })
+      handle(): void {}
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        MessagingModule.forRoot({
+          brokers: [controller],
+          clientId: unique('ctl-app'),
+          registry: new Registry(),
+          restart: { initialMs: 5_000, maxMs: 5_000 },
+          kafka: { logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 100 } },
+        }),
+      ],
+      providers: [Listener],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    try {
+      await app.init();
+      const [listener] = app.get(MessagingStatus).consumers();
+      expect(listener.state).toBe('failed');
+      expect(listener.lastError).toContain('does not support the requested API version');
+      expect(listener.lastError).toContain(
+        `at ${controller}: is that a KRaft controller listener?`,
+      );
+      const send = app.get(KafkaProducer).send(unique('ctl'), { n: 1 });
+      await expect(send).rejects.toThrow(`at ${controller}: is that a KRaft controller listener?`);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -8,9 +8,11 @@ import { BROKERS, sleep, unique } from './support/messaging-app';
 /** Every line the app logs, by level, as a user's logger would see it. */
 class Lines implements LoggerService {
   readonly all: { level: string; text: string }[] = [];
-  private add = (level: string) => (message: unknown, ...rest: unknown[]) => {
-    this.all.push({ level, text: [message, ...rest].map(String).join(' ') });
-  };
+  private add =
+    (level: string) =>
+    (message: unknown, ...rest: unknown[]) => {
+      this.all.push({ level, text: [message, ...rest].map(String).join(' ') });
+    };
   log = this.add('log');
   error = this.add('error');
   warn = this.add('warn');
@@ -56,10 +58,16 @@ describe('a first boot on topics that do not exist yet (integration, real Kafka)
     const lines = new Lines();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        MessagingModule.forRoot({ brokers: BROKERS, clientId: unique('clean'), registry: new Registry() }),
+        MessagingModule.forRoot({
+          brokers: BROKERS,
+          clientId: unique('clean'),
+          registry: new Registry(),
+        }),
       ],
       providers: [Settlements],
-    }).compile();
+    })
+      .setLogger(lines) // from the start: the producer is made while the module compiles
+      .compile();
     const app = moduleRef.createNestApplication({ logger: lines });
     await app.init();
     try {
