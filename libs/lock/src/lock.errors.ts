@@ -31,7 +31,7 @@ export class LeaseLostError extends KeelError {
 /** Redis did not answer or failed; the lock state is unknown. */
 export class LockBackendError extends KeelError {
   constructor(message: string, cause?: unknown) {
-    super(`Lock backend failed: ${message}. Check that Redis is reachable.`, {
+    super(`Lock backend failed: ${message.replace(/\.+$/, '')}. Check that Redis is reachable.`, {
       code: 'KEEL_LOCK_BACKEND',
       cause,
     });

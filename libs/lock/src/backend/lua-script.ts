@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Command } from 'ioredis';
 import { lockDeadlines } from '../deadline-timer';
-import { LockBackendError } from '../lock.errors';
 import type { RedisClient } from './redis-connection';
 import { toBackendError } from './with-timeout';
 import { monotonicMs } from '../clock';
@@ -48,7 +47,7 @@ export class LuaScript {
     const started = monotonicMs();
     const cmd = command(verb, script, numKeys, args, client.options.keyPrefix);
     const deadline = lockDeadlines.add(started + timeoutMs, () =>
-      cmd.reject(new LockBackendError(`${what}: no answer within ${timeoutMs} ms`)),
+      cmd.reject(toBackendError(what, new Error(`no answer within ${timeoutMs} ms`), client)),
     );
     void client.sendCommand(cmd);
     return cmd.promise.then(
@@ -62,7 +61,7 @@ export class LuaScript {
         if (verb === 'evalsha' && err instanceof Error && err.message.includes('NOSCRIPT')) {
           if (left > 0) return this.send(client, 'eval', this.lua, numKeys, args, left, what, map);
         }
-        throw toBackendError(what, err);
+        throw toBackendError(what, err, client);
       },
     );
   }

@@ -9,9 +9,31 @@ export function openRedis(conn: RedisConnection): { client: RedisClient; owned: 
   const defaults = { maxRetriesPerRequest: 2, connectTimeout: 5_000 };
   const client =
     typeof conn === 'string' ? new Redis(conn, defaults) : new Redis({ ...defaults, ...conn });
-  // failures surface as LockBackendError on calls; an unheard 'error' event would only add noise
-  client.on('error', () => undefined);
+  // failures surface as LockBackendError on calls, naming the last one (an unheard 'error'
+  // event would only add noise)
+  trackConnectionErrors(client);
   return { client, owned: true };
+}
+
+const lastErrors = new WeakMap<RedisClient, Error>();
+
+/** Remembers a client's last connection error, for connectionProblem(). */
+export function trackConnectionErrors(client: RedisClient): void {
+  client.on('error', (err: Error) => lastErrors.set(client, err));
+}
+
+/**
+ * Why a client that is not connected cannot answer, with its address (never its password):
+ * "Redis at 127.0.0.1:6390 is reconnecting (connect ECONNREFUSED 127.0.0.1:6390)".
+ */
+export function connectionProblem(client: RedisClient): string | undefined {
+  if (client.status === 'ready') return undefined;
+  const address =
+    client instanceof Cluster
+      ? 'the cluster'
+      : `${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}`;
+  const last = lastErrors.get(client);
+  return `Redis at ${address} is ${client.status}${last ? ` (${last.message})` : ''}`;
 }
 
 export async function closeRedis(client: RedisClient): Promise<void> {

@@ -2,7 +2,12 @@ import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } fro
 import { PROCESS_TAG } from '../owner-token';
 import { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
-import { closeRedis, duplicateClient, RedisClient } from './redis-connection';
+import {
+  closeRedis,
+  duplicateClient,
+  RedisClient,
+  trackConnectionErrors,
+} from './redis-connection';
 import { explainCrossSlot, withTimeout } from './with-timeout';
 
 export function toOutcome(reply: unknown): AcquireOutcome {
@@ -89,7 +94,7 @@ export class RedisLockBackend implements LockBackend {
   async start(): Promise<void> {
     if (this.subscriber) return;
     const sub = duplicateClient(this.client);
-    sub.on('error', () => undefined);
+    trackConnectionErrors(sub);
     const clientPrefix = this.client.options.keyPrefix;
     sub.on('message', (_channel: string, message: string) => {
       const a = this.keys.announcement(message, clientPrefix);
@@ -98,7 +103,7 @@ export class RedisLockBackend implements LockBackend {
     this.subscriber = sub;
     // ioredis re-subscribes by itself after a reconnect
     const channels = [this.keys.channel, this.keys.inbox(PROCESS_TAG)];
-    await withTimeout(sub.subscribe(...channels), 5_000, 'subscribe');
+    await withTimeout(sub.subscribe(...channels), 5_000, 'subscribe', sub);
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,12 @@ import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } fro
 import type { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
 import { toOutcome } from './redis-lock.backend';
-import { closeRedis, duplicateClient, RedisClient } from './redis-connection';
+import {
+  closeRedis,
+  duplicateClient,
+  RedisClient,
+  trackConnectionErrors,
+} from './redis-connection';
 import { withTimeout } from './with-timeout';
 import { monotonicMs } from '../clock';
 
@@ -149,7 +154,7 @@ export class RedlockBackend implements LockBackend {
         if (n.subscriber) return;
         const sub = duplicateClient(n.client);
         sub.options.enableOfflineQueue = true; // subscribe may be sent before it connects
-        sub.on('error', () => undefined);
+        trackConnectionErrors(sub);
         const clientPrefix = n.client.options.keyPrefix;
         sub.on('message', (_c: string, message: string) => {
           const a = this.keys.announcement(message, clientPrefix);
@@ -157,7 +162,7 @@ export class RedlockBackend implements LockBackend {
           if (a) for (const l of this.listeners) l(a.name, '');
         });
         n.subscriber = sub;
-        await withTimeout(sub.subscribe(this.keys.channel), 5_000, 'subscribe');
+        await withTimeout(sub.subscribe(this.keys.channel), 5_000, 'subscribe', sub);
       }),
     );
   }
