@@ -1,32 +1,12 @@
-// The whole public API of @keel/core.
+// The public API of @keel/core: what an app may use. Plumbing for Keel's own libs is in
+// @keel/core/internal.
 export { KeelCoreModule } from './keel-core.module';
-export { HandlerDiscoveryService, type DiscoveredClassMethod } from './handler-discovery.service';
-export { KeelMethodRegistry } from './method-registry.service';
-export { KeelModuleClaims } from './module-claims';
-export type { AnyFn, DiscoveredMethod, MethodLayer } from './discovered-method';
-export {
-  createKeelDecorator,
-  getKeelDecoratorOrder,
-  hasKeelDecorators,
-  type KeelDecoratorOwner,
-  type MetadataKey,
-} from './keel-decorator';
-export { getOriginalMethod, isTrampoline } from './method-chain';
-export {
-  compileKeyTemplate,
-  type KeyFunction,
-  type KeyResolver,
-  type KeySource,
-  type KeyTemplateTarget,
-} from './key-template';
+export { createKeelDecorator, type MetadataKey } from './keel-decorator';
+export { type KeySource } from './key-template';
 export {
   assignContext,
   getContext,
-  getContextSlot,
-  runInNewSpan,
-  runInRootSpan,
   runWithContext,
-  setContextSlot,
   type KeelContext,
   type KeelContextInit,
 } from './keel-context';
@@ -37,18 +17,8 @@ export {
   parseTraceparent,
   type TraceParent,
 } from './traceparent';
-export {
-  incomingTrace,
-  incomingTraceContext,
-  outgoingTraceparent,
-  REQUEST_ID_HEADER,
-  sanitizeRequestId,
-  TRACEPARENT_HEADER,
-  type IncomingTraceContext,
-} from './trace-headers';
+export { REQUEST_ID_HEADER, sanitizeRequestId, TRACEPARENT_HEADER } from './trace-headers';
 export { isCardLikeNumber, luhnValid, maskCardNumbers } from './card-numbers';
-export { isThenable } from './thenable';
-export { describeValue, numberHint, rejectUnknownOptions } from './option-checks';
 export { withinBudget } from './time-budget';
 export {
   KeelConfigError,
@@ -58,15 +28,3 @@ export {
   type KeelErrorOptions,
   type KeyResolutionErrorDetails,
 } from './core.errors';
-export {
-  KEEL_CONSUMER_STATUS,
-  type KeelConsumerState,
-  type KeelConsumerStatusSource,
-} from './consumer-status';
-export {
-  FastCounter,
-  FastCounterChild,
-  FastHistogram,
-  FastHistogramChild,
-  registerFastMetric,
-} from './fast-metrics';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { KEEL_CONSUMER_STATUS, type KeelConsumerStatusSource } from '@keel/core';
+import { KEEL_CONSUMER_STATUS, type KeelConsumerStatusSource } from '@keel/core/internal';
 import {
   HealthIndicatorFunction,
   HealthIndicatorService,

@@ -1,4 +1,5 @@
-import { describeValue, KeelConfigError, numberHint, rejectUnknownOptions } from '@keel/core';
+import { KeelConfigError } from '@keel/core';
+import { describeValue, numberHint, rejectUnknownOptions } from '@keel/core/internal';
 import { DEFAULTS } from './health.constants';
 import type {
   HealthModuleOptions,

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { KEEL_CONSUMER_STATUS, type KeelConsumerState } from '@keel/core';
+import { KEEL_CONSUMER_STATUS, type KeelConsumerState } from '@keel/core/internal';
 import { HealthModule } from '@keel/health';
 import { freePort } from '../../../test/support/free-port';
 import { startRedisCluster } from '../../../test/support/redis-cluster';

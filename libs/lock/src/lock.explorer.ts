@@ -1,11 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { KeelConfigError } from '@keel/core';
 import {
   compileKeyTemplate,
   HandlerDiscoveryService,
-  KeelConfigError,
   KeelMethodRegistry,
   type AnyFn,
-} from '@keel/core';
+} from '@keel/core/internal';
 import type { DistributedLockOptions } from './lock.decorator';
 import { DISTRIBUTED_LOCK_METADATA } from './lock.constants';
 import type { LockCallOptions } from './lock.options';

@@ -4,7 +4,7 @@ import {
   FastHistogram,
   FastHistogramChild,
   registerFastMetric,
-} from '@keel/core';
+} from '@keel/core/internal';
 import { register as globalRegistry, Registry } from 'prom-client';
 
 export type AcquireResult = 'acquired' | 'busy' | 'timeout' | 'error';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { getContextSlot, isThenable, runWithContext, setContextSlot } from '@keel/core';
+import { runWithContext } from '@keel/core';
+import { getContextSlot, isThenable, setContextSlot } from '@keel/core/internal';
 import type { LockBackend } from './backend/lock-backend';
 import {
   HELD_LOCKS_SLOT,

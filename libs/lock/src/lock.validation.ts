@@ -1,4 +1,5 @@
-import { describeValue, KeelConfigError, numberHint, rejectUnknownOptions } from '@keel/core';
+import { KeelConfigError } from '@keel/core';
+import { describeValue, numberHint, rejectUnknownOptions } from '@keel/core/internal';
 import { DEFAULTS } from './lock.constants';
 import { LockArgumentError } from './lock.errors';
 import type { LockCallOptions, LockModuleOptions, ResolvedLockOptions } from './lock.options';

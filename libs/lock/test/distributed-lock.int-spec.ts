@@ -16,13 +16,12 @@ import request from 'supertest';
 import { Observable, tap } from 'rxjs';
 import {
   createKeelDecorator,
-  HandlerDiscoveryService,
   KeelConfigError,
   KeelCoreModule,
-  KeelMethodRegistry,
   KeyResolutionError,
   KeyTemplateError,
 } from '@keel/core';
+import { HandlerDiscoveryService, KeelMethodRegistry } from '@keel/core/internal';
 import { DistributedLock, LockModule, LockNotAcquiredError, LockService } from '@keel/lock';
 import { bootLockApp, LockApp, metricValue, REDIS_URL, sleep } from './support/lock-app';
 

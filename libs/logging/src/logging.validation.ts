@@ -1,4 +1,5 @@
-import { describeValue, KeelConfigError, rejectUnknownOptions } from '@keel/core';
+import { KeelConfigError } from '@keel/core';
+import { describeValue, rejectUnknownOptions } from '@keel/core/internal';
 import { DEFAULT_CENSOR, LEVELS, REQUEST_ID_HEADER } from './logging.constants';
 import type {
   HttpLoggingOptions,

@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import {
   formatTraceparent,
   getContext,
-  incomingTraceContext,
   newSpanId,
   newTraceId,
-  outgoingTraceparent,
   REQUEST_ID_HEADER,
   runWithContext,
   TRACEPARENT_HEADER,
-  type IncomingTraceContext as CoreIncomingTraceContext,
 } from '@keel/core';
+import {
+  incomingTraceContext,
+  outgoingTraceparent,
+  type IncomingTraceContext as CoreIncomingTraceContext,
+} from '@keel/core/internal';
 
 export { sanitizeRequestId } from '@keel/core';
 

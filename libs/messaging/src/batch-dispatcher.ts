@@ -1,4 +1,4 @@
-import { runInRootSpan } from '@keel/core';
+import { runInRootSpan } from '@keel/core/internal';
 import type { EachBatchPayload } from 'kafkajs';
 import { performance } from 'node:perf_hooks';
 import type { MessageClaim } from './message-claim';

@@ -1,4 +1,5 @@
-import { KeelConfigError, type DiscoveredMethod } from '@keel/core';
+import { KeelConfigError } from '@keel/core';
+import { type DiscoveredMethod } from '@keel/core/internal';
 import { defineListener } from './listener-definition';
 import { RetryBackoffError } from './messaging.errors';
 import type { KafkaListenerOptions } from './messaging.options';

@@ -1,9 +1,5 @@
-import {
-  describeValue,
-  KeelConfigError,
-  rejectUnknownOptions,
-  type DiscoveredMethod,
-} from '@keel/core';
+import { KeelConfigError } from '@keel/core';
+import { describeValue, rejectUnknownOptions, type DiscoveredMethod } from '@keel/core/internal';
 import { retryTopicName } from './dead-letter';
 import { DEFAULTS, HEADER_MESSAGE_ID } from './messaging.constants';
 import { RetryBackoffError } from './messaging.errors';

@@ -7,7 +7,8 @@ import {
   OnModuleInit,
   Optional,
 } from '@nestjs/common';
-import { HandlerDiscoveryService, KeelConfigError } from '@keel/core';
+import { KeelConfigError } from '@keel/core';
+import { HandlerDiscoveryService } from '@keel/core/internal';
 import type { Kafka } from 'kafkajs';
 import type { DedupeStore } from './dedupe-store';
 import { FailureRouter } from './failure-router';

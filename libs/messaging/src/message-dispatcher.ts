@@ -1,4 +1,4 @@
-import { isThenable, runInRootSpan } from '@keel/core';
+import { isThenable, runInRootSpan } from '@keel/core/internal';
 import type { KafkaMessage } from 'kafkajs';
 // the global `performance` is a lazy getter on every read; the module's object is not
 import { performance } from 'node:perf_hooks';

@@ -1,4 +1,5 @@
-import { getContext, parseTraceparent, runInNewSpan } from '@keel/core';
+import { getContext, parseTraceparent } from '@keel/core';
+import { runInNewSpan } from '@keel/core/internal';
 import {
   batchContextFromHeaders,
   contextFromHeaders,

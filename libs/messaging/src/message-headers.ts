@@ -1,11 +1,10 @@
 import {
-  incomingTrace,
-  outgoingTraceparent,
   REQUEST_ID_HEADER,
   TRACEPARENT_HEADER,
   type KeelContext,
   type KeelContextInit,
 } from '@keel/core';
+import { incomingTrace, outgoingTraceparent } from '@keel/core/internal';
 import type { IHeaders } from 'kafkajs';
 
 // shared by every message without headers: one object less per message

@@ -4,7 +4,7 @@ import {
   FastHistogram,
   FastHistogramChild,
   registerFastMetric,
-} from '@keel/core';
+} from '@keel/core/internal';
 import { Gauge, register as globalRegistry, Registry } from 'prom-client';
 
 export type ConsumeOutcome = 'success' | 'duplicate' | 'retried' | 'dead-lettered' | 'dropped';

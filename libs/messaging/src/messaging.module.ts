@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { KEEL_CONSUMER_STATUS, KeelCoreModule } from '@keel/core';
+import { KeelCoreModule } from '@keel/core';
+import { KEEL_CONSUMER_STATUS } from '@keel/core/internal';
 import { Kafka } from 'kafkajs';
 import { DedupeStore } from './dedupe-store';
 import { jsonSerializer } from './json.serializer';

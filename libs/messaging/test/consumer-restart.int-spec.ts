@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { KEEL_CONSUMER_STATUS, type KeelConsumerStatusSource } from '@keel/core';
+import { KEEL_CONSUMER_STATUS, type KeelConsumerStatusSource } from '@keel/core/internal';
 import { KafkaListener } from '@keel/messaging';
 import { MessageDispatcher } from '../src/message-dispatcher';
 import {

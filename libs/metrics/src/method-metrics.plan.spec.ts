@@ -1,4 +1,5 @@
-import { KeelConfigError, type DiscoveredMethod } from '@keel/core';
+import { KeelConfigError } from '@keel/core';
+import { type DiscoveredMethod } from '@keel/core/internal';
 import type { CountedMetadata } from './counted.decorator';
 import { planMethodMetrics, type MetricPlan } from './method-metrics.plan';
 import { resolveMetricsOptions } from './metrics.validation';

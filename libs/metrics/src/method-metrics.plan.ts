@@ -1,4 +1,5 @@
-import { KeelConfigError, type DiscoveredMethod } from '@keel/core';
+import { KeelConfigError } from '@keel/core';
+import { type DiscoveredMethod } from '@keel/core/internal';
 import type { CountedMetadata } from './counted.decorator';
 import { METRIC_NAMES } from './metrics.constants';
 import { decoratorMessage } from './metrics.messages';

@@ -1,4 +1,4 @@
-import type { AnyFn, DiscoveredMethod } from '@keel/core';
+import type { AnyFn, DiscoveredMethod } from '@keel/core/internal';
 import type { Counter, Histogram } from 'prom-client';
 import { NO_EXCEPTION } from './metrics.constants';
 import { instrument, type CallObserver } from './method-timing';

@@ -1,4 +1,4 @@
-import { isThenable, type AnyFn } from '@keel/core';
+import { isThenable, type AnyFn } from '@keel/core/internal';
 import { isObservable, Observable } from 'rxjs';
 
 /** What a timed call reports when it settles; durations in seconds. */

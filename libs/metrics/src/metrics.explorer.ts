@@ -1,5 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { HandlerDiscoveryService, KeelMethodRegistry, type DiscoveredMethod } from '@keel/core';
+import {
+  HandlerDiscoveryService,
+  KeelMethodRegistry,
+  type DiscoveredMethod,
+} from '@keel/core/internal';
 import type { CountedMetadata } from './counted.decorator';
 import { counterIn, histogramIn, type MetricSpec } from './metric-factory';
 import { planMethodMetrics, type MetricPlan } from './method-metrics.plan';

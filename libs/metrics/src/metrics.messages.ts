@@ -1,5 +1,5 @@
 // Every error and warning text of @keel/metrics, so they read alike.
-import { describeValue, numberHint } from '@keel/core';
+import { describeValue, numberHint } from '@keel/core/internal';
 
 export const optionMessage = (option: string, rule: string, got: unknown): string =>
   `MetricsModule: \`${option}\` ${rule}, got ${describeValue(got)}.${numberHint(option, got)}`;

@@ -1,6 +1,7 @@
 import { Inject, Module, type NestModule } from '@nestjs/common';
 import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
-import { KeelCoreModule, KeelModuleClaims } from '@keel/core';
+import { KeelCoreModule } from '@keel/core';
+import { KeelModuleClaims } from '@keel/core/internal';
 import { HttpExceptionInterceptor } from './http-exception.interceptor';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { RESOLVED_METRICS_OPTIONS } from './metrics.constants';

@@ -1,4 +1,5 @@
-import { KeelConfigError, rejectUnknownOptions } from '@keel/core';
+import { KeelConfigError } from '@keel/core';
+import { rejectUnknownOptions } from '@keel/core/internal';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { DEFAULT_BUCKETS, DEFAULTS } from './metrics.constants';
 import { optionMessage } from './metrics.messages';

@@ -1,11 +1,6 @@
 import { Controller, Get, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import {
-  createKeelDecorator,
-  HandlerDiscoveryService,
-  KeelCoreModule,
-  KeelMethodRegistry,
-  type AnyFn,
-} from '@keel/core';
+import { createKeelDecorator, KeelCoreModule } from '@keel/core';
+import { HandlerDiscoveryService, KeelMethodRegistry, type AnyFn } from '@keel/core/internal';
 import request from 'supertest';
 import { Counted, Timed } from '@keel/metrics';
 import { bootMetricsApp, samples, type MetricsApp } from './support/metrics-app';

@@ -1,4 +1,4 @@
-import type { DiscoveredMethod } from '@keel/core';
+import type { DiscoveredMethod } from '@keel/core/internal';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { jsonSerializer, type KafkaListenerOptions } from '@keel/messaging';
