@@ -9,7 +9,7 @@ import { MessageClaim } from './message-claim';
 import { DEFAULTS } from './messaging.constants';
 import type { ListenerDefinition } from './listener-definition';
 import type { KafkaMessageContext } from './message-context';
-import { contextFromHeaders, headersToRecord } from './message-headers';
+import { messageTraceContext, headersToRecord } from './message-headers';
 import type { MessageSeries, MessagingMetrics } from './messaging.metrics';
 import type { MessageSerializer } from './messaging.options';
 import { sleepWithHeartbeat } from './sleep';
@@ -267,7 +267,7 @@ export class MessageDispatcher {
 
   /** The handler, in the message's own span (its trace and request id from its headers). */
   private invoke(p: Prepared, ctx: KafkaMessageContext): unknown {
-    return runInRootSpan(contextFromHeaders(ctx.headers), () => this.def.invoke(p.payload, ctx));
+    return runInRootSpan(messageTraceContext(ctx.headers), () => this.def.invoke(p.payload, ctx));
   }
 
   /** Attempts from `first` on, awaiting the handler each time. */

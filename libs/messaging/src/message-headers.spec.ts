@@ -2,7 +2,7 @@ import { getContext, parseTraceparent } from '@keel/core';
 import { runInNewSpan } from '@keel/core/internal';
 import {
   batchContextFromHeaders,
-  contextFromHeaders,
+  messageTraceContext,
   contextHeaders,
   headersToRecord,
 } from './message-headers';
@@ -42,7 +42,7 @@ describe('message headers', () => {
 
   it('restores the context from headers in a new span, or starts a trace', () => {
     const tp = `00-${'c'.repeat(32)}-${'d'.repeat(16)}-00`;
-    const init = contextFromHeaders({ traceparent: tp, 'x-request-id': 'r2' });
+    const init = messageTraceContext({ traceparent: tp, 'x-request-id': 'r2' });
     const ctx = runInNewSpan(init, () => getContext());
     expect(ctx).toMatchObject({
       requestId: 'r2',
@@ -52,14 +52,14 @@ describe('message headers', () => {
     });
     expect(ctx?.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(ctx?.spanId).not.toBe('d'.repeat(16));
-    const fresh = runInNewSpan(contextFromHeaders({ traceparent: 'garbage' }), () => getContext());
+    const fresh = runInNewSpan(messageTraceContext({ traceparent: 'garbage' }), () => getContext());
     expect(fresh?.requestId).toBeUndefined();
     expect(fresh?.parentSpanId).toBeUndefined();
     expect(fresh?.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(fresh?.traceFlags).toBe('01');
     // a request id that would put a card number or a broken line into every log line is dropped
-    expect(contextFromHeaders({ 'x-request-id': '4111111111111111' }).requestId).toBeUndefined();
-    expect(contextFromHeaders({ 'x-request-id': 'a\nb' }).requestId).toBeUndefined();
+    expect(messageTraceContext({ 'x-request-id': '4111111111111111' }).requestId).toBeUndefined();
+    expect(messageTraceContext({ 'x-request-id': 'a\nb' }).requestId).toBeUndefined();
   });
 
   it("starts a batch's span from the trace its messages share, else from nothing", () => {

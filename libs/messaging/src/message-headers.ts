@@ -39,8 +39,9 @@ export function contextHeaders(ctx: Readonly<KeelContext> | undefined): Record<s
 /**
  * What a consumed message's context starts from (run it with core's runInRootSpan): its trace,
  * with the producer's span as parent; a request id only if sane (see core's sanitizeRequestId).
+ * The codec is core's incomingTrace, the one HTTP requests go through too.
  */
-export function contextFromHeaders(headers: Readonly<Record<string, string>>): KeelContextInit {
+export function messageTraceContext(headers: Readonly<Record<string, string>>): KeelContextInit {
   return incomingTrace(headers[TRACEPARENT_HEADER], headers[REQUEST_ID_HEADER]);
 }
 
