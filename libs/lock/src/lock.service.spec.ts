@@ -85,16 +85,27 @@ describe('LockService call path', () => {
     await expect(service.runLocked(['k'], {}, 'wait', 'm', () => 42)).resolves.toBe(42);
   });
 
-  it('rejects with LeaseLostError as soon as the lease is lost, before the method ends', async () => {
+  it('on a lost lease aborts the signal at once but rejects only once the method has settled', async () => {
     const { service, backend } = setup();
     backend.extend.mockResolvedValue(false);
     let finish = (): void => undefined;
-    const call = service.runLocked(['k'], { leaseMs: 60 }, 'wait', 'm', async (h) => {
-      await new Promise<void>((r) => (finish = r));
-      return h.fencingToken;
-    });
-    await expect(call).rejects.toBeInstanceOf(LeaseLostError);
+    let signal: AbortSignal | undefined;
+    let settledAt = 0;
+    const call = service
+      .runLocked(['k'], { leaseMs: 60 }, 'wait', 'm', async (h) => {
+        signal = h.signal;
+        await new Promise<void>((r) => (finish = r)); // ignores the signal
+        return h.fencingToken;
+      })
+      .finally(() => (settledAt = Date.now()));
+    while (!signal?.aborted) await new Promise((r) => setTimeout(r, 10));
+    expect(signal.reason).toBeInstanceOf(LeaseLostError);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settledAt).toBe(0); // the method still runs: no rejection yet
+    const finishedAt = Date.now();
     finish();
+    await expect(call).rejects.toBeInstanceOf(LeaseLostError);
+    expect(settledAt).toBeGreaterThanOrEqual(finishedAt);
     expect(backend.release).not.toHaveBeenCalled();
   });
 

@@ -85,7 +85,8 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Runs `fn` holding the lock(s) (waiting up to `waitMs`), with the watchdog on by default, and
-   * releases after `fn` settles. Rejects with LeaseLostError if the lease is lost meanwhile.
+   * releases after `fn` settles. Rejects with LeaseLostError, once `fn` has settled, if the
+   * lease was lost meanwhile (`handle.signal` aborts at the loss: honour it to stop early).
    */
   async using<T>(
     keys: string | readonly string[],
@@ -133,9 +134,9 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Runs `fn` in a context that holds `handle`, then releases it (so what `fn` committed is
-   * visible before the next holder enters) and settles like `fn`, or rejects with
-   * LeaseLostError as soon as the lease is lost. A failed release is logged: the lease ends on
-   * its own and the caller's result stands.
+   * visible before the next holder enters) and settles like `fn`, or, when the lease was lost
+   * meanwhile, rejects with LeaseLostError once `fn` has settled (its signal aborted at the
+   * loss). A failed release is logged: the lease ends on its own and the caller's result stands.
    */
   private hold<T>(
     handle: LockHandle,
@@ -165,8 +166,14 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
         settle();
       });
     };
-    const lost = handle.onLost((err) => finish(true, err));
+    // A lease lost while fn runs aborts handle.signal at once, but the call rejects with
+    // LeaseLostError only once fn has settled: a caller that retries (a Kafka listener's
+    // dispatcher) must not start a second run beside one that ignores the signal.
+    let lostWhileRunning: unknown;
+    const lost = handle.onLost((err) => (lostWhileRunning ??= err));
     if (lost) return finish(true, lost);
+    const done = (failed: boolean, result: unknown): void =>
+      lostWhileRunning === undefined ? finish(failed, result) : finish(true, lostWhileRunning);
     runWithContext({}, () => {
       const next = new Map(held);
       for (const n of names) next.set(n, handle);
@@ -175,12 +182,12 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
       try {
         out = fn(handle);
       } catch (err) {
-        return finish(true, err);
+        return done(true, err);
       }
-      if (!isThenable(out)) return finish(false, out);
+      if (!isThenable(out)) return done(false, out);
       Promise.resolve(out).then(
-        (value: T) => finish(false, value),
-        (err: unknown) => finish(true, err),
+        (value: T) => done(false, value),
+        (err: unknown) => done(true, err),
       );
     });
   }

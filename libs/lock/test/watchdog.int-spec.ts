@@ -17,6 +17,21 @@ class Settlement {
     return 'done';
   }
 
+  /** Honours the signal: stops as soon as the lease is lost. */
+  @DistributedLock({ key: 'settle:{0}', leaseMs: LEASE })
+  async runAbortable(_id: string, ms: number): Promise<string> {
+    const signal = this.locks.current()!.signal;
+    this.lastSignal = signal;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      });
+    });
+    return 'done';
+  }
+
   @DistributedLock({ key: 'bounded:{0}', leaseMs: LEASE, maxHoldMs: 400 })
   async bounded(_id: string, ms: number): Promise<string> {
     await sleep(ms);
@@ -57,22 +72,37 @@ describe('watchdog on real Redis (integration)', () => {
 
   it('aborts with LeaseLostError when the key is forced away, and counts it', async () => {
     const prefix = ctx.keyPrefix;
-    const running = settlement.run('b', LEASE * 4);
+    const running = settlement.runAbortable('b', LEASE * 4);
     await sleep(50);
     await redis.set(`${prefix}{settle:b}`, 'intruder', 'PX', 10_000);
     const started = Date.now();
     const err = await running.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LeaseLostError);
     expect((err as LeaseLostError).keys).toEqual(['settle:b']);
-    // detected at the next extension, i.e. within a lease/3 tick, long before the method ends
+    // detected at the next extension, within a lease/3 tick; the method honours the signal
     expect(Date.now() - started).toBeLessThan(LEASE);
     expect(settlement.lastSignal!.aborted).toBe(true);
     expect(settlement.lastSignal!.reason).toBeInstanceOf(LeaseLostError);
     expect(
-      await metricValue(ctx.registry, 'keel_lock_lease_lost_total', { name: 'Settlement.run' }),
+      await metricValue(ctx.registry, 'keel_lock_lease_lost_total', {
+        name: 'Settlement.runAbortable',
+      }),
     ).toBe(1);
     // the intruder's value was not deleted by our release
     expect(await redis.get(`${prefix}{settle:b}`)).toBe('intruder');
+  });
+
+  it('a method that ignores the signal: the call rejects only once it has ended', async () => {
+    const prefix = ctx.keyPrefix;
+    const running = settlement.run('d', LEASE * 3);
+    await sleep(50);
+    await redis.set(`${prefix}{settle:d}`, 'intruder', 'PX', 10_000);
+    const started = Date.now();
+    const err = await running.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LeaseLostError);
+    expect(settlement.lastSignal!.aborted).toBe(true);
+    // not at the loss (within a lease/3 tick) but when the method ended, LEASE * 3 after start
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LEASE * 3 - 50 - 30);
   });
 
   it('stops extending at maxHoldMs: the lease runs out and the call rejects', async () => {
