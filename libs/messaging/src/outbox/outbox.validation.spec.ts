@@ -42,6 +42,14 @@ describe('resolveOutboxOptions', () => {
     [{ dataSource: fakeDataSource(), relay: { pollIntervalMs: -1 } }, 'relay.pollIntervalMs'],
     [{ dataSource: fakeDataSource(), relay: 'yes' }, 'relay must be a boolean or an object'],
     [{ dataSource: fakeDataSource(), relay: { publishTimeoutMs: 0 } }, 'relay.publishTimeoutMs'],
+    [
+      { dataSource: fakeDataSource(), table: 'x' },
+      'unknown option "table" (did you mean "tableName"?)',
+    ],
+    [
+      { dataSource: fakeDataSource(), relay: { batch: 5 } },
+      'unknown option "relay.batch" (did you mean "relay.batchSize"?)',
+    ],
   ])('%# names the bad option', (options, message) => {
     expect(() => resolveOutboxOptions(options as never)).toThrow(`OutboxModule: `);
     expect(() => resolveOutboxOptions(options as never)).toThrow(message);
