@@ -11,7 +11,7 @@ import { RESOLVED_HEALTH_OPTIONS } from './health.constants';
 import { HEALTH_MODULE_OPTIONS } from './health.module-definition';
 import type { HealthModuleOptions, ResolvedHealthOptions } from './health.options';
 import { KafkaHealthIndicator } from './indicators/kafka.health';
-import { RedisHealthIndicator } from './indicators/redis.health';
+import { RedisHealthIndicator, trackRedisErrors } from './indicators/redis.health';
 import { loadPeer } from './peer';
 
 /** The readiness checks: the ones named in the options plus any registered at run time. */
@@ -109,7 +109,7 @@ export class HealthChecks implements OnModuleInit, OnApplicationShutdown {
       maxRetriesPerRequest: 0,
       retryStrategy: (n) => Math.min(n * 200, 1_000),
     });
-    client.on('error', () => undefined); // reported by the check
+    trackRedisErrors(client); // reported by the check, with the address
     this.ownedRedis = client;
     return client;
   }

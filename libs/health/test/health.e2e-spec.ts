@@ -110,6 +110,22 @@ describe('@keel/health endpoints (e2e, real Redis and Kafka)', () => {
     }
   });
 
+  it('a Redis nothing listens on is reported down with its address and ECONNREFUSED, never the password', async () => {
+    const port = await freePort();
+    const app = await boot({ redis: `redis://:s3cret@127.0.0.1:${port}`, timeoutMs: 1_000 });
+    try {
+      const ready = await request(app.getHttpServer() as Server)
+        .get('/health/ready')
+        .expect(503);
+      const text = (ready.body as { error: { redis: { message: string } } }).error.redis.message;
+      expect(text).toContain(`Redis at 127.0.0.1:${port}`);
+      expect(text).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+      expect(JSON.stringify(ready.body)).not.toContain('s3cret');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('takes extra indicators, run-time registrations and a custom path', async () => {
     const app = await boot({
       path: '/ops/health/',
