@@ -94,9 +94,15 @@ export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
 
   /** Sends records as given: no serializer, no context headers (retry, DLT and replay use it). */
   async sendRaw(topic: string, records: Message[]): Promise<RecordMetadata[]> {
-    const producer = this.producer;
     try {
       await this.connect();
+    } catch (err) {
+      // not connected: nothing was sent, so the producer (and its sequence numbers) stays
+      this.metrics.producedMessages(topic, 'error', records.length);
+      throw this.sendError(topic, err);
+    }
+    const producer = this.producer;
+    try {
       const result = await producer.send({
         topic,
         messages: records,
@@ -108,8 +114,12 @@ export class KafkaProducer implements OnModuleInit, OnApplicationShutdown {
     } catch (err) {
       this.metrics.producedMessages(topic, 'error', records.length);
       this.replace(producer);
-      throw new ProducerError(topic, err, explainKafkaError(err, this.options?.brokers ?? []));
+      throw this.sendError(topic, err);
     }
+  }
+
+  private sendError(topic: string, err: unknown): ProducerError {
+    return new ProducerError(topic, err, explainKafkaError(err, this.options?.brokers ?? []));
   }
 
   private newProducer(): Producer {
