@@ -54,6 +54,10 @@ export class DltReplayer {
       await consumer.subscribe({ topic: dltTopic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
         const finish = () => (ranges.size === 0 || summary.read >= limit ? resolve() : undefined);
+        // kafkajs restarts after a retriable crash; any other leaves the consumer stopped
+        consumer.on(consumer.events.CRASH, (e) => {
+          if (!e.payload.restart) reject(e.payload.error);
+        });
         consumer
           .run({
             autoCommit: false,

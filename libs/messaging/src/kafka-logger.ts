@@ -11,6 +11,18 @@ function isRequestError(namespace: string | undefined, message: string): boolean
   return namespace === 'Connection' && message.startsWith('Response ');
 }
 
+/**
+ * A consumer's crash and kafkajs' restart of it, both logged at ERROR even when the error is
+ * retriable and passes by itself. Keel's consumers report their crashes (listener container,
+ * DLT replayer) at the level they deserve, so these copies are debug.
+ */
+function isConsumerCrash(namespace: string | undefined, message: string): boolean {
+  return (
+    namespace === 'Consumer' &&
+    (message.startsWith('Crash: ') || message.startsWith('Restarting the consumer'))
+  );
+}
+
 /** Routes kafkajs logs through Nest's logger (warn and error only by default). */
 export const kafkaLogCreator: logCreator = () => {
   const logger = new Logger('kafkajs');
@@ -18,7 +30,8 @@ export const kafkaLogCreator: logCreator = () => {
     const { message, ...extra } = log;
     // kafkajs logs some lines without a namespace: no "undefined:" prefix for them
     const line = `${namespace ? `${namespace}: ` : ''}${message} ${JSON.stringify(extra)}`;
-    if (isRequestError(namespace, message)) logger.debug(line);
+    if (isRequestError(namespace, message) || isConsumerCrash(namespace, message))
+      logger.debug(line);
     else if (level === logLevel.ERROR) logger.error(line);
     else if (level === logLevel.WARN) logger.warn(line);
     else logger.debug(line);

@@ -122,6 +122,33 @@ describe('ListenerContainer restarts', () => {
     expect(c.status()).toMatchObject({ state: 'restarting', restarts: 1 });
   });
 
+  it('logs retriable crashes as info, and a run of them without a group join as a warning', async () => {
+    const lines: string[] = [];
+    const keep = (level: string) => (message: unknown) =>
+      void lines.push(`${level} ${String(message)}`);
+    Logger.overrideLogger({ log: keep('log'), warn: keep('warn'), error: keep('error') });
+    try {
+      const k = fakeKafka([]);
+      const c = container(k.kafka);
+      await c.start();
+      const crash = (): void =>
+        k.emit('crash', { error: new Error('The coordinator is loading'), restart: true });
+      crash();
+      crash();
+      crash();
+      k.emit('join');
+      crash();
+      expect(lines).toEqual([
+        'log Consumer restarting after a retriable error (Error: The coordinator is loading); 1 in a row since it last joined its group',
+        'log Consumer restarting after a retriable error (Error: The coordinator is loading); 2 in a row since it last joined its group',
+        'warn Consumer restarting after a retriable error (Error: The coordinator is loading); 3 in a row since it last joined its group',
+        'log Consumer restarting after a retriable error (Error: The coordinator is loading); 1 in a row since it last joined its group',
+      ]);
+    } finally {
+      Logger.overrideLogger(false);
+    }
+  });
+
   it('boots with Kafka down: shows failed and retries provisioning and start with backoff', async () => {
     const k = fakeKafka([1]);
     const c = container(k.kafka);

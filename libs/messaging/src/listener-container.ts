@@ -15,6 +15,8 @@ export interface RestartBackoff {
 
 // kafkajs throttles heartbeats itself; checking every 500 ms spares a promise per message
 const HEARTBEAT_CHECK_MS = 500;
+// retriable crashes in a row (no group join between) before they are worth a warning
+const RETRIABLE_CRASHES_BEFORE_WARN = 3;
 
 /**
  * One listener's consumer: eachBatch with manual offset resolution (an offset is resolved only
@@ -27,6 +29,7 @@ export class ListenerContainer {
   private since = new Date();
   private restarts = 0;
   private failures = 0;
+  private retriableCrashes = 0;
   private lastError: string | undefined;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -87,6 +90,7 @@ export class ListenerContainer {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.failures = 0;
+      this.retriableCrashes = 0;
       this.setState('running');
     });
     consumer.on(consumer.events.REBALANCING, () => this.abortInFlight('rebalance'));
@@ -206,8 +210,16 @@ export class ListenerContainer {
     this.restarts++;
     this.setState('restarting');
     // kafkajs restarts after retriable errors itself; anything else we restart with backoff.
-    if (kafkajsRestarts) return;
-    this.scheduleRestart(consumer);
+    if (!kafkajsRestarts) {
+      this.scheduleRestart(consumer);
+      return;
+    }
+    // a coordinator still loading after a broker start, say: passes by itself, so only a run
+    // of them is a warning (kafkajs' own crash lines are debug, see kafka-logger.ts)
+    const n = ++this.retriableCrashes;
+    const line = `Consumer restarting after a retriable error (${this.lastError}); ${n} in a row since it last joined its group`;
+    if (n >= RETRIABLE_CRASHES_BEFORE_WARN) this.logger.warn(line);
+    else this.logger.log(line);
   }
 
   private scheduleRestart(old: Consumer | undefined): void {
