@@ -49,12 +49,12 @@ const def = {
 } as unknown as ListenerDefinition;
 
 /** A container on `kafka` restarting after 100 ms, doubling up to 1 s. */
-function container(kafka: Kafka): ListenerContainer {
+function container(kafka: Kafka, registry = new Registry()): ListenerContainer {
   return new ListenerContainer(
     def,
     kafka,
     {} as MessageDispatcher,
-    new MessagingMetrics(new Registry()),
+    new MessagingMetrics(registry),
     { initialMs: 100, maxMs: 1_000 },
     {},
   );
@@ -120,6 +120,25 @@ describe('ListenerContainer restarts', () => {
     await flush();
     expect(k.connects()).toBe(1);
     expect(c.status()).toMatchObject({ state: 'restarting', restarts: 1 });
+  });
+
+  it('shows on keel_kafka_consumer_running whether the consumer is in its group', async () => {
+    const registry = new Registry();
+    const running = async (): Promise<number | undefined> => {
+      const m = await registry.getSingleMetric('keel_kafka_consumer_running')?.get();
+      return m?.values.find(
+        (v) => v.labels.listener === 'Listener.handle' && v.labels.group === 'g',
+      )?.value;
+    };
+    const k = fakeKafka([]);
+    const c = container(k.kafka, registry);
+    await c.start();
+    expect(await running()).toBe(0); // starting
+    k.emit('join');
+    expect(await running()).toBe(1);
+    k.emit('crash', { error: new Error('coordinator moved'), restart: true });
+    expect(await running()).toBe(0);
+    await c.stop();
   });
 
   it('logs retriable crashes as info, and a run of them without a group join as a warning', async () => {

@@ -245,5 +245,6 @@ export class ListenerContainer {
     if (this.state === state) return;
     this.state = state;
     this.since = new Date();
+    this.metrics.consumerRunning(this.def.name, this.def.groupId, state === 'running');
   }
 }

@@ -34,6 +34,7 @@ export class MessagingMetrics {
   private readonly dlt: FastCounter;
   private readonly produced: FastCounter;
   private readonly lag: Gauge<'topic' | 'partition' | 'group'>;
+  private readonly running: Gauge<'listener' | 'group'>;
 
   constructor(registry: Registry = globalRegistry) {
     const counter = (name: string, help: string, labels: string[]): FastCounter =>
@@ -74,6 +75,14 @@ export class MessagingMetrics {
         registers,
       });
     });
+    this.running = metric(registry, 'keel_kafka_consumer_running', (registers) => {
+      return new Gauge({
+        name: 'keel_kafka_consumer_running',
+        help: "1 while the listener's consumer is in its group, 0 while it starts, restarts, failed or stopped.",
+        labelNames: ['listener', 'group'],
+        registers,
+      });
+    });
   }
 
   consumedMessage(topic: string, group: string, outcome: ConsumeOutcome, n = 1): void {
@@ -102,6 +111,10 @@ export class MessagingMetrics {
 
   producedMessages(topic: string, outcome: 'success' | 'error', n: number): void {
     this.produced.labels(topic, outcome).inc(n);
+  }
+
+  consumerRunning(listener: string, group: string, running: boolean): void {
+    this.running.labels(listener, group).set(running ? 1 : 0);
   }
 
   consumerLag(topic: string, partition: number, group: string, lag: number): void {
