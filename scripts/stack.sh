@@ -3,8 +3,14 @@
 # Apache Kafka (single KRaft node, jars from Maven Central), MariaDB and PostgreSQL (the outbox).
 #
 #   scripts/stack.sh up     [redis|kafka|mariadb|postgres ...]   start what is not answering, wait
-#   scripts/stack.sh down   [redis|kafka|mariadb|postgres ...]   stop only what this script started
+#   scripts/stack.sh up --monitoring   also Prometheus (:9090), Alertmanager (:9095) and
+#                                      node-exporter (:9100) on deploy/monitoring's config
+#   scripts/stack.sh down   [redis|kafka|mariadb|postgres|monitoring ...]   stop only what this
+#                                      script started
 #   scripts/stack.sh status                             each service, its address and version
+#
+# `up` also installs promtool and amtool (Debian's prometheus packages) when missing: the rule
+# and routing tests run them.
 #
 # Idempotent: a service that already answers is used as it is and never stopped by `down`.
 set -euo pipefail
@@ -28,6 +34,11 @@ MARIADB_HOST="${MARIADB_HOST:-127.0.0.1}"
 MARIADB_PORT="${MARIADB_PORT:-3306}"
 DATABASES=(keel keel_test)
 POSTGRES_TEST_URL="${POSTGRES_TEST_URL:-postgres://postgres@127.0.0.1:5432/test}"
+MONITORING="$ROOT/deploy/monitoring"
+PROMETHEUS_PORT=9090
+ALERTMANAGER_PORT=9095 # 9093 is the local Kafka's controller
+NODE_EXPORTER_PORT=9100
+KEEL_ALERT_WEBHOOK_URL="${KEEL_ALERT_WEBHOOK_URL:-http://127.0.0.1:9097/alerts}"
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() {
@@ -184,6 +195,47 @@ postgres_up() {
 
 postgres_down() { :; } # never started by this script; left running
 
+# ---------------------------------------------------------------- monitoring
+monitoring_tools() {
+  command -v promtool >/dev/null && command -v amtool >/dev/null &&
+    [ -x /usr/bin/prometheus-alertmanager ] && command -v prometheus-node-exporter >/dev/null &&
+    return 0
+  apt_install prometheus prometheus-alertmanager prometheus-node-exporter
+}
+
+http_ok() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
+
+# start_daemon <name> <ready-url> <command...>: start in the background unless the URL answers
+start_daemon() {
+  local name="$1" url="$2"
+  shift 2
+  if http_ok "$url" 2>/dev/null; then return 0; fi
+  log "starting $name"
+  nohup setsid "$@" >"$STACK_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$PIDS/$name.pid"
+  wait_for "$name ($url)" 30 http_ok "$url"
+}
+
+monitoring_up() {
+  monitoring_tools
+  local dir="$STACK_DIR/monitoring"
+  mkdir -p "$dir/prometheus-data" "$dir/alertmanager-data"
+  # Alertmanager 0.25 reads no environment: the webhook URL is filled in here
+  sed "s|\${KEEL_ALERT_WEBHOOK_URL}|$KEEL_ALERT_WEBHOOK_URL|g" "$MONITORING/alertmanager/alertmanager.yml" \
+    >"$dir/alertmanager.yml"
+  start_daemon node-exporter "http://127.0.0.1:$NODE_EXPORTER_PORT/metrics" \
+    prometheus-node-exporter "--web.listen-address=127.0.0.1:$NODE_EXPORTER_PORT"
+  start_daemon alertmanager "http://127.0.0.1:$ALERTMANAGER_PORT/-/ready" \
+    /usr/bin/prometheus-alertmanager "--config.file=$dir/alertmanager.yml" \
+    "--storage.path=$dir/alertmanager-data" "--web.listen-address=127.0.0.1:$ALERTMANAGER_PORT" \
+    --cluster.listen-address=
+  start_daemon prometheus "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" \
+    prometheus "--config.file=$MONITORING/prometheus/prometheus.yml" \
+    "--storage.tsdb.path=$dir/prometheus-data" "--web.listen-address=127.0.0.1:$PROMETHEUS_PORT"
+}
+
+monitoring_down() { for n in prometheus alertmanager node-exporter; do stop_owned "$n"; done; }
+
 # ---------------------------------------------------------------- status
 status_line() {
   local name="$1" addr="$2" out
@@ -208,26 +260,44 @@ status() {
   status_line kafka "$KAFKA_BROKERS" $PROBE kafka "$KAFKA_BROKERS" | sed "s/up    /up    $kafka_desc, /" || rc=1
   status_line mariadb "$MARIADB_HOST:$MARIADB_PORT" $PROBE mariadb "$MARIADB_HOST" "$MARIADB_PORT" | sed 's/up    /up    MariaDB /' || rc=1
   status_line postgres "${POSTGRES_TEST_URL##*@}" $PROBE postgres "$POSTGRES_TEST_URL" | sed 's/up    /up    PostgreSQL /' || rc=1
+  # monitoring is optional (up --monitoring): listed when running, never a failure when not
+  local name port path
+  for entry in prometheus:$PROMETHEUS_PORT:/-/ready alertmanager:$ALERTMANAGER_PORT:/-/ready node-exporter:$NODE_EXPORTER_PORT:/metrics; do
+    IFS=: read -r name port path <<<"$entry"
+    if http_ok "http://127.0.0.1:$port$path" 2>/dev/null; then
+      printf '%-13s %-22s up    http://127.0.0.1:%s\n' "$name" "127.0.0.1:$port" "$port"
+    fi
+  done
   return $rc
 }
 
 # ---------------------------------------------------------------- main
 cmd="${1:-status}"
 shift || true
-services=("$@")
-[ ${#services[@]} -gt 0 ] || services=(redis kafka mariadb postgres)
-for s in "${services[@]}"; do
-  case "$s" in redis | kafka | mariadb | postgres) ;; *) die "unknown service '$s' (redis, kafka, mariadb, postgres)" ;; esac
+services=()
+with_monitoring=false
+for a in "$@"; do
+  case "$a" in
+  --monitoring) with_monitoring=true ;;
+  redis | kafka | mariadb | postgres | monitoring) services+=("$a") ;;
+  *) die "unknown service '$a' (redis, kafka, mariadb, postgres, monitoring; or --monitoring)" ;;
+  esac
 done
+if [ ${#services[@]} -eq 0 ]; then
+  services=(redis kafka mariadb postgres)
+  # down stops everything this script started; up starts monitoring only when asked
+  if [ "$cmd" = down ] || $with_monitoring; then services+=(monitoring); fi
+elif $with_monitoring; then services+=(monitoring); fi
 
 case "$cmd" in
 up)
   for s in "${services[@]}"; do "${s}_up"; done
+  [[ " ${services[*]} " == *" monitoring "* ]] || monitoring_tools
   status
   ;;
 down)
   for s in "${services[@]}"; do "${s}_down"; done
   ;;
 status) status ;;
-*) die "usage: scripts/stack.sh up|down|status [redis|kafka|mariadb|postgres ...]" ;;
+*) die "usage: scripts/stack.sh up|down|status [redis|kafka|mariadb|postgres|monitoring ...] [--monitoring]" ;;
 esac
