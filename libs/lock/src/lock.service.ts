@@ -288,8 +288,9 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     const waiter = a.mode === 'wait' ? this.board.add(owner, names) : null;
     let busySent = -1;
     let busyFence = Infinity;
+    const announced = waiter !== null && !this.backend.confirmsGrants;
     const handed = (): LockHandle | null =>
-      waiter && waiter.grant > busyFence ? this.grant(a, [waiter.grant], busySent) : null;
+      announced && waiter.grant > busyFence ? this.grant(a, [waiter.grant], busySent) : null;
     try {
       for (let attempt = 0; ; attempt++) {
         const sent = monotonicMs();
