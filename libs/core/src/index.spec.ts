@@ -50,6 +50,8 @@ describe('@keel/core public API', () => {
         'incomingTraceContext',
         'isThenable',
         'isTrampoline',
+        'keelDeadlines',
+        'monotonicMs',
         'numberHint',
         'outgoingTraceparent',
         'registerFastMetric',

@@ -9,7 +9,7 @@ import {
   RedisClient,
   trackConnectionErrors,
 } from './redis-connection';
-import { explainCrossSlot, withTimeout } from './with-timeout';
+import { explainCrossSlot, withinLockBudget } from './backend-errors';
 import type { ReplicaAck } from '../lock.options';
 import { awaitReplicas } from './replica-wait';
 
@@ -162,7 +162,7 @@ export class RedisLockBackend implements LockBackend {
     this.subscriber = sub;
     // ioredis re-subscribes by itself after a reconnect
     const channels = [this.keys.channel, this.keys.inbox(PROCESS_TAG)];
-    await withTimeout(sub.subscribe(...channels), 5_000, 'subscribe', sub);
+    await withinLockBudget(sub.subscribe(...channels), 5_000, 'subscribe', sub);
   }
 
   async close(): Promise<void> {

@@ -9,8 +9,8 @@ import {
   RedisClient,
   trackConnectionErrors,
 } from './redis-connection';
-import { withTimeout } from './with-timeout';
-import { monotonicMs } from '../clock';
+import { monotonicMs } from '@keel/core/internal';
+import { withinLockBudget } from './backend-errors';
 
 interface Node {
   client: RedisClient;
@@ -162,7 +162,7 @@ export class RedlockBackend implements LockBackend {
           if (a) for (const l of this.listeners) l(a.name, '');
         });
         n.subscriber = sub;
-        await withTimeout(sub.subscribe(this.keys.channel), 5_000, 'subscribe', sub);
+        await withinLockBudget(sub.subscribe(this.keys.channel), 5_000, 'subscribe', sub);
       }),
     );
   }

@@ -1,7 +1,7 @@
 import type { ReplicaAck } from '../lock.options';
 import { LockNotReplicatedError } from '../lock.errors';
 import type { RedisClient } from './redis-connection';
-import { withTimeout } from './with-timeout';
+import { withinLockBudget } from './backend-errors';
 
 /**
  * Redis `WAIT` on the connection that wrote a grant or extension: it acknowledges every write
@@ -16,7 +16,7 @@ export function awaitReplicas(
   what: 'grant' | 'extension',
 ): Promise<void> {
   const { replicas, timeoutMs } = ack;
-  return withTimeout(client.wait(replicas, timeoutMs), timeoutMs + 1_000, 'WAIT', client).then(
+  return withinLockBudget(client.wait(replicas, timeoutMs), timeoutMs + 1_000, 'WAIT', client).then(
     (acknowledged) => {
       if (acknowledged < replicas) {
         throw new LockNotReplicatedError(keys, acknowledged, replicas, timeoutMs, what);
