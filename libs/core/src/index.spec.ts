@@ -41,6 +41,7 @@ describe('@keel/core public API', () => {
         'KeelMethodRegistry',
         'KeelModuleClaims',
         'compileKeyTemplate',
+        'connectionProblem',
         'describeValue',
         'getContextSlot',
         'getKeelDecoratorOrder',
@@ -59,6 +60,7 @@ describe('@keel/core public API', () => {
         'runInNewSpan',
         'runInRootSpan',
         'setContextSlot',
+        'trackConnectionErrors',
       ].sort(),
     );
     const both = Object.keys(internal).filter((name) => name in core);

@@ -27,6 +27,11 @@ export {
 export { isThenable } from './thenable';
 export { keelDeadlines, type Deadline } from './deadline-timer';
 export { monotonicMs } from './monotonic-clock';
+export {
+  connectionProblem,
+  trackConnectionErrors,
+  type RedisClientLike,
+} from './redis-connection-problem';
 export { describeValue, numberHint, rejectUnknownOptions } from './option-checks';
 export {
   KEEL_CONSUMER_STATUS,

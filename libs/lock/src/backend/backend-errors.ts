@@ -1,6 +1,7 @@
 import { KeelError, withinBudget } from '@keel/core';
+import { connectionProblem } from '@keel/core/internal';
 import { LockArgumentError, LockBackendError } from '../lock.errors';
-import { connectionProblem, type RedisClient } from './redis-connection';
+import type { RedisClient } from './redis-connection';
 
 /** `work` within core's budget: LockBackendError past `ms`, and for its own errors too. */
 export function withinLockBudget<T>(

@@ -1,14 +1,10 @@
+import { trackConnectionErrors } from '@keel/core/internal';
 import { LockBackendError } from '../lock.errors';
 import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } from './lock-backend';
 import { PROCESS_TAG } from '../owner-token';
 import { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
-import {
-  closeRedis,
-  duplicateClient,
-  RedisClient,
-  trackConnectionErrors,
-} from './redis-connection';
+import { closeRedis, duplicateClient, RedisClient } from './redis-connection';
 import { explainCrossSlot, withinLockBudget } from './backend-errors';
 import type { ReplicaAck } from '../lock.options';
 import { awaitReplicas } from './replica-wait';

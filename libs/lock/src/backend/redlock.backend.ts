@@ -3,13 +3,8 @@ import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } fro
 import type { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
 import { toOutcome } from './redis-lock.backend';
-import {
-  closeRedis,
-  duplicateClient,
-  RedisClient,
-  trackConnectionErrors,
-} from './redis-connection';
-import { monotonicMs } from '@keel/core/internal';
+import { closeRedis, duplicateClient, RedisClient } from './redis-connection';
+import { monotonicMs, trackConnectionErrors } from '@keel/core/internal';
 import { withinLockBudget } from './backend-errors';
 
 interface Node {
