@@ -49,6 +49,7 @@ describe('@keel/core public API', () => {
         'hasKeelDecorators',
         'incomingTrace',
         'incomingTraceContext',
+        'isSecurityCodeKey',
         'isThenable',
         'isTrampoline',
         'keelDeadlines',

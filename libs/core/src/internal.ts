@@ -27,6 +27,7 @@ export {
 export { isThenable } from './thenable';
 export { keelDeadlines, type Deadline } from './deadline-timer';
 export { monotonicMs } from './monotonic-clock';
+export { isSecurityCodeKey } from './security-code-keys';
 export {
   connectionProblem,
   trackConnectionErrors,
