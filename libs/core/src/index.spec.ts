@@ -41,6 +41,7 @@ describe('@keel/core public API', () => {
         'KeelMethodRegistry',
         'KeelModuleClaims',
         'compileKeyTemplate',
+        'connectionProblem',
         'describeValue',
         'getContextSlot',
         'getKeelDecoratorOrder',
@@ -48,8 +49,11 @@ describe('@keel/core public API', () => {
         'hasKeelDecorators',
         'incomingTrace',
         'incomingTraceContext',
+        'isSecurityCodeKey',
         'isThenable',
         'isTrampoline',
+        'keelDeadlines',
+        'monotonicMs',
         'numberHint',
         'outgoingTraceparent',
         'registerFastMetric',
@@ -57,6 +61,7 @@ describe('@keel/core public API', () => {
         'runInNewSpan',
         'runInRootSpan',
         'setContextSlot',
+        'trackConnectionErrors',
       ].sort(),
     );
     const both = Object.keys(internal).filter((name) => name in core);

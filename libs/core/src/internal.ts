@@ -1,5 +1,6 @@
 // @keel/core/internal: plumbing shared by Keel's libs (discovery, method layers, fast metrics,
-// option checks, context slots). Not for apps: it may change in any release.
+// option checks, context slots, the monotonic clock and the process's one deadline timer). Not
+// for apps: it may change in any release.
 export { HandlerDiscoveryService, type DiscoveredClassMethod } from './handler-discovery.service';
 export { KeelMethodRegistry } from './method-registry.service';
 export { KeelModuleClaims } from './module-claims';
@@ -24,6 +25,14 @@ export {
   type IncomingTraceContext,
 } from './trace-headers';
 export { isThenable } from './thenable';
+export { keelDeadlines, type Deadline } from './deadline-timer';
+export { monotonicMs } from './monotonic-clock';
+export { isSecurityCodeKey } from './security-code-keys';
+export {
+  connectionProblem,
+  trackConnectionErrors,
+  type RedisClientLike,
+} from './redis-connection-problem';
 export { describeValue, numberHint, rejectUnknownOptions } from './option-checks';
 export {
   KEEL_CONSUMER_STATUS,

@@ -1,6 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { KEEL_CONSUMER_STATUS, type KeelConsumerStatusSource } from '@keel/core/internal';
+import {
+  KEEL_CONSUMER_STATUS,
+  trackConnectionErrors,
+  type KeelConsumerStatusSource,
+} from '@keel/core/internal';
 import {
   HealthIndicatorFunction,
   HealthIndicatorService,
@@ -11,7 +15,7 @@ import { RESOLVED_HEALTH_OPTIONS } from './health.constants';
 import { HEALTH_MODULE_OPTIONS } from './health.module-definition';
 import type { HealthModuleOptions, ResolvedHealthOptions } from './health.options';
 import { KafkaHealthIndicator } from './indicators/kafka.health';
-import { RedisHealthIndicator, trackRedisErrors } from './indicators/redis.health';
+import { RedisHealthIndicator } from './indicators/redis.health';
 import { loadPeer } from './peer';
 
 /** The readiness checks: the ones named in the options plus any registered at run time. */
@@ -109,7 +113,7 @@ export class HealthChecks implements OnModuleInit, OnApplicationShutdown {
       maxRetriesPerRequest: 0,
       retryStrategy: (n) => Math.min(n * 200, 1_000),
     });
-    trackRedisErrors(client); // reported by the check, with the address
+    trackConnectionErrors(client); // reported by the check, with the address
     this.ownedRedis = client;
     return client;
   }

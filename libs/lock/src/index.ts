@@ -9,6 +9,7 @@ export {
   LockArgumentError,
   LockBackendError,
   LockNotAcquiredError,
+  LockNotReplicatedError,
 } from './lock.errors';
 export type { LockCallOptions, LockModuleOptions, OnBusy, RedisConnection } from './lock.options';
 export { sqlFence, type SqlFenceGuard } from './fencing/sql-fence';

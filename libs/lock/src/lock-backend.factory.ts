@@ -14,5 +14,5 @@ export function createLockBackend(
     return new RedlockBackend(options.nodes.map(openRedis), keys, resolved.driftFactor);
   }
   const { client, owned } = openRedis(options.redis!);
-  return new RedisLockBackend(client, owned, keys);
+  return new RedisLockBackend(client, owned, keys, resolved.waitForReplicas);
 }

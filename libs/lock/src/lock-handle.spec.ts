@@ -1,5 +1,5 @@
 import type { LockBackend } from './backend/lock-backend';
-import { monotonicMs } from './clock';
+import { monotonicMs } from '@keel/core/internal';
 import { LeaseLostError, LockBackendError } from './lock.errors';
 import { HandleInit, LockHandle } from './lock-handle';
 

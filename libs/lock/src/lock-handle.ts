@@ -1,7 +1,6 @@
 import type { LockBackend } from './backend/lock-backend';
-import { type Deadline, lockDeadlines } from './deadline-timer';
+import { type Deadline, keelDeadlines, monotonicMs } from '@keel/core/internal';
 import { LeaseLostError, LockArgumentError, LockBackendError } from './lock.errors';
-import { monotonicMs } from './clock';
 
 export interface HandleHooks {
   /** Called once when the lease is lost (for metrics). */
@@ -131,7 +130,7 @@ export class LockHandle {
    */
   releaseNow(): Promise<number> {
     this.state = 'released';
-    lockDeadlines.delete(this.timer);
+    keelDeadlines.delete(this.timer);
     this.init.hooks.onReleased(this, monotonicMs() - this.grantedAt);
     return this.init.backend.release(this.keys, this.init.owner, this.init.callTimeoutMs);
   }
@@ -145,7 +144,7 @@ export class LockHandle {
   }
 
   private schedule(): void {
-    lockDeadlines.delete(this.timer);
+    keelDeadlines.delete(this.timer);
     this.timer = undefined;
     if (this.state !== 'held') return;
     const now = monotonicMs();
@@ -153,7 +152,7 @@ export class LockHandle {
     const { watchdog, maxHoldMs, leaseMs } = this.init;
     const renewing = watchdog && (maxHoldMs === undefined || now - this.grantedAt < maxHoldMs);
     const delay = renewing ? Math.min(leaseMs / 3, remaining) : remaining;
-    this.timer = lockDeadlines.add(now + Math.max(0, delay), () => void this.tick());
+    this.timer = keelDeadlines.add(now + Math.max(0, delay), () => void this.tick());
   }
 
   private async tick(): Promise<void> {
@@ -187,7 +186,7 @@ export class LockHandle {
   private lose(reason: string): void {
     if (this.state !== 'held') return;
     this.state = 'lost';
-    lockDeadlines.delete(this.timer);
+    keelDeadlines.delete(this.timer);
     const err = new LeaseLostError(this.keys, reason);
     this.lostError = err;
     this.controller?.abort(err);

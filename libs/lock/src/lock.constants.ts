@@ -16,4 +16,5 @@ export const DEFAULTS = {
   jitterMs: 5,
   driftFactor: 0.01,
   watchdog: true,
+  replicaTimeoutMs: 100,
 } as const;

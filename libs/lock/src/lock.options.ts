@@ -33,6 +33,16 @@ export interface LockModuleOptions {
   driftFactor?: number;
   /** Extend leases of decorated calls while they run. Default true. */
   watchdog?: boolean;
+  /**
+   * After each grant and extension, Redis `WAIT` on its connection: it counts once `replicas`
+   * have it, else fails with LockNotReplicatedError (a grant is released). `redis` only.
+   */
+  waitForReplicas?: {
+    /** Replicas that must acknowledge, at least 1. */
+    replicas: number;
+    /** How long WAIT may take, ms, out of the lease; it blocks the connection. Default 100. */
+    timeoutMs?: number;
+  };
   /** prom-client registry for keel_lock_* metrics. Default: prom-client's global registry. */
   registry?: Registry;
 }
@@ -59,4 +69,11 @@ export interface ResolvedLockOptions {
   jitterMs: number;
   driftFactor: number;
   watchdog: boolean;
+  waitForReplicas?: ReplicaAck;
+}
+
+/** How many replicas must acknowledge a grant or extension, and within how long. */
+export interface ReplicaAck {
+  replicas: number;
+  timeoutMs: number;
 }

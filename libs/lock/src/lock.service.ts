@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { runWithContext } from '@keel/core';
-import { getContextSlot, isThenable, setContextSlot } from '@keel/core/internal';
+import { getContextSlot, isThenable, monotonicMs, setContextSlot } from '@keel/core/internal';
 import type { LockBackend } from './backend/lock-backend';
 import {
   HELD_LOCKS_SLOT,
@@ -16,7 +16,6 @@ import type { LockCallOptions, OnBusy, ResolvedLockOptions } from './lock.option
 import { checkCallOptions, normaliseKeys } from './lock.validation';
 import { WakeBoard } from './wake-board';
 import { longestPollMs, waiterLiveMs } from './waiter-liveness';
-import { monotonicMs } from './clock';
 
 type HeldLocks = ReadonlyMap<string, LockHandle>;
 
@@ -288,8 +287,9 @@ export class LockService implements OnModuleInit, OnApplicationShutdown {
     const waiter = a.mode === 'wait' ? this.board.add(owner, names) : null;
     let busySent = -1;
     let busyFence = Infinity;
+    const announced = waiter !== null && !this.backend.confirmsGrants;
     const handed = (): LockHandle | null =>
-      waiter && waiter.grant > busyFence ? this.grant(a, [waiter.grant], busySent) : null;
+      announced && waiter.grant > busyFence ? this.grant(a, [waiter.grant], busySent) : null;
     try {
       for (let attempt = 0; ; attempt++) {
         const sent = monotonicMs();

@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { KeelConfigError } from '@keel/core';
 import { LockArgumentError } from './lock.errors';
 import { checkCallOptions, normaliseKeys, resolveLockOptions } from './lock.validation';
@@ -41,9 +42,49 @@ describe('resolveLockOptions', () => {
       /unknown option "retry.pollMin" \(did you mean "retry.pollMinMs"\?\)/,
     ],
     [{ redis: 'r', retry: 5 }, /retry must be an object, got 5 \(a number\)/],
-  ])('rejects %j naming the option', (opts, message) => {
+    [{ redis: 'r', waitForReplicas: 1 }, /waitForReplicas must be an object, got 1 \(a number\)/],
+    [
+      { redis: 'r', waitForReplicas: { replica: 1 } },
+      /unknown option "waitForReplicas.replica" \(did you mean "waitForReplicas.replicas"\?\)/,
+    ],
+    [
+      { redis: 'r', waitForReplicas: {} },
+      /waitForReplicas.replicas must be an integer >= 1, got undefined/,
+    ],
+    [
+      { redis: 'r', waitForReplicas: { replicas: 1.5 } },
+      /waitForReplicas.replicas must be an integer >= 1, got 1.5 \(a number\)/,
+    ],
+    [
+      { redis: 'r', waitForReplicas: { replicas: '1' } },
+      /got "1" \(a string\)\. Pass a number \(replicas: 1\)/,
+    ],
+    [
+      { redis: 'r', waitForReplicas: { replicas: 1, timeoutMs: 0 } },
+      /waitForReplicas.timeoutMs must be an integer >= 1, got 0/,
+    ],
+    [
+      { redis: 'r', leaseMs: 500, waitForReplicas: { replicas: 1, timeoutMs: 500 } },
+      /waitForReplicas.timeoutMs must be below leaseMs \(500\), got 500/,
+    ],
+    [
+      { nodes: ['a', 'b', 'c'], waitForReplicas: { replicas: 1 } },
+      /waitForReplicas works with `redis` .* not with Redlock `nodes`/,
+    ],
+    [
+      { redis: new Cluster([], { lazyConnect: true }), waitForReplicas: { replicas: 1 } },
+      /waitForReplicas does not support a Redis Cluster client/,
+    ],
+  ])('rejects %p naming the option', (opts, message) => {
     expect(() => resolveLockOptions(opts as never)).toThrow(KeelConfigError);
     expect(() => resolveLockOptions(opts as never)).toThrow(message);
+  });
+
+  it('resolves waitForReplicas with its default timeout', () => {
+    expect(resolveLockOptions({ redis: 'r', waitForReplicas: { replicas: 2 } })).toMatchObject({
+      waitForReplicas: { replicas: 2, timeoutMs: 100 },
+    });
+    expect(resolveLockOptions({ redis: 'r' }).waitForReplicas).toBeUndefined();
   });
 });
 

@@ -1,8 +1,14 @@
+import { Cluster } from 'ioredis';
 import { KeelConfigError } from '@keel/core';
 import { describeValue, numberHint, rejectUnknownOptions } from '@keel/core/internal';
 import { DEFAULTS } from './lock.constants';
 import { LockArgumentError } from './lock.errors';
-import type { LockCallOptions, LockModuleOptions, ResolvedLockOptions } from './lock.options';
+import type {
+  LockCallOptions,
+  LockModuleOptions,
+  ReplicaAck,
+  ResolvedLockOptions,
+} from './lock.options';
 
 type ErrorFactory = (message: string) => Error;
 
@@ -35,6 +41,7 @@ const MODULE_KEYS = Object.keys({
   retry: 0,
   driftFactor: 0,
   watchdog: 0,
+  waitForReplicas: 0,
   registry: 0,
 } satisfies Record<keyof LockModuleOptions, 0>);
 const RETRY_KEYS = Object.keys({
@@ -42,6 +49,10 @@ const RETRY_KEYS = Object.keys({
   pollMaxMs: 0,
   jitterMs: 0,
 } satisfies Record<keyof NonNullable<LockModuleOptions['retry']>, 0>);
+const REPLICA_KEYS = Object.keys({
+  replicas: 0,
+  timeoutMs: 0,
+} satisfies Record<keyof NonNullable<LockModuleOptions['waitForReplicas']>, 0>);
 
 /** Validates module options at start-up; a bad one fails the boot naming the option. */
 export function resolveLockOptions(options: LockModuleOptions): ResolvedLockOptions {
@@ -91,7 +102,56 @@ export function resolveLockOptions(options: LockModuleOptions): ResolvedLockOpti
     jitterMs,
     driftFactor,
     watchdog: options.watchdog ?? DEFAULTS.watchdog,
+    waitForReplicas: resolveReplicaAck(options, leaseMs),
   };
+}
+
+function resolveReplicaAck(options: LockModuleOptions, leaseMs: number): ReplicaAck | undefined {
+  const given = options.waitForReplicas;
+  if (given === undefined) return undefined;
+  if (given === null || typeof given !== 'object') {
+    throw configError(
+      `waitForReplicas must be an object, got ${describeValue(given)}: ` +
+        'waitForReplicas: { replicas: 1, timeoutMs: 100 }',
+    );
+  }
+  rejectUnknownOptions('LockModule', given, REPLICA_KEYS, 'waitForReplicas.');
+  if (options.nodes !== undefined) {
+    throw configError(
+      'waitForReplicas works with `redis` (a primary and its replicas), not with Redlock `nodes`, ' +
+        'whose quorum of independent masters already outlives one lost node: remove it, and ' +
+        'run the nodes with AOF if tokens must survive restarts',
+    );
+  }
+  if (options.redis instanceof Cluster) {
+    throw configError(
+      'waitForReplicas does not support a Redis Cluster client (WAIT must reach the master of ' +
+        "each key's slot on the connection that wrote it): remove it, or pass one primary as `redis`",
+    );
+  }
+  const replicas = checkInteger(given.replicas, 'waitForReplicas.replicas');
+  const timeoutMs =
+    given.timeoutMs === undefined
+      ? DEFAULTS.replicaTimeoutMs
+      : checkInteger(given.timeoutMs, 'waitForReplicas.timeoutMs');
+  if (timeoutMs >= leaseMs) {
+    throw configError(
+      `waitForReplicas.timeoutMs must be below leaseMs (${leaseMs}), got ${timeoutMs}: the wait ` +
+        'is taken out of the lease; tens of ms are typical on one network',
+    );
+  }
+  return { replicas, timeoutMs };
+}
+
+/** WAIT takes whole numbers; 0 would mean "block forever" for its timeout. */
+function checkInteger(value: unknown, option: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw configError(
+      `${option} must be an integer >= 1, got ${describeValue(value)}.` +
+        numberHint(option.slice(option.indexOf('.') + 1), value),
+    );
+  }
+  return value;
 }
 
 const argError: ErrorFactory = (m) => new LockArgumentError(m);

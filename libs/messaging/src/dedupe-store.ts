@@ -109,11 +109,10 @@ export class DedupeStore {
   private within<T>(what: string, key: string, call: Promise<T>): Promise<T> {
     const failed = (why: unknown): DedupeStoreError => new DedupeStoreError(what, key, why);
     return withinBudget(
-      call.catch((err: unknown) => {
-        throw failed(err);
-      }),
+      call,
       this.timeoutMs,
       () => failed(`no answer within ${this.timeoutMs} ms`),
+      failed,
     );
   }
 }

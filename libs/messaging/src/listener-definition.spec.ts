@@ -68,7 +68,7 @@ describe('defineListener', () => {
     [{ topics: 'a', provision: { partition: 3 } }, 'unknown option "provision.partition"'],
     [
       { topics: 'a', retry: { attempt: 3 } },
-      'unknown option "retry.attempt" (did you mean "retry.attempts"?)',
+      '@KafkaListener on Payments.handle(): unknown option "retry.attempt" (did you mean "retry.attempts"?)',
     ],
     [{ topics: 'a', provision: { partitions: 0 } }, 'provision.partitions'],
     [{ topics: 'a', provision: {} }, 'provision.partitions is required'],

@@ -51,10 +51,11 @@ export function defineListener(
 ): ListenerDefinition {
   const o = handler.metadata;
   const name = `${handler.className}.${handler.methodName}`;
-  const fail = (m: string) => new KeelConfigError(`@KafkaListener on ${name}(): ${m}`);
-  rejectUnknownOptions(`@KafkaListener on ${name}()`, o, LISTENER_KEYS);
+  const owner = `@KafkaListener on ${name}()`;
+  const fail = (m: string) => new KeelConfigError(`${owner}: ${m}`);
+  rejectUnknownOptions(owner, o, LISTENER_KEYS);
   if (o.provision !== null && typeof o.provision === 'object') {
-    rejectUnknownOptions(`@KafkaListener on ${name}()`, o.provision, PROVISION_KEYS, 'provision.');
+    rejectUnknownOptions(owner, o.provision, PROVISION_KEYS, 'provision.');
   }
   const topics = o.topics === undefined ? [] : [o.topics].flat();
   if (topics.length > 0 === (o.topicPattern !== undefined)) {
@@ -70,7 +71,7 @@ export function defineListener(
   if (typeof groupId !== 'string' || groupId === '')
     throw fail('groupId must be a non-empty string');
   const concurrency = checkNumber(o.concurrency, 'concurrency', 1, fail, { integer: true }) ?? 1;
-  checkRetry(o.retry, 'retry', fail);
+  checkRetry(o.retry, 'retry', owner, fail);
   const policy = new RetryPolicy(o.retry, module.retry);
   checkBackoffFitsSession(name, policy, o.retry, module);
   if (policy.nonBlocking && (o.batch || o.topicPattern)) {

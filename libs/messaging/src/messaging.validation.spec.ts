@@ -39,7 +39,7 @@ describe('resolveMessagingOptions', () => {
     ],
     [
       { ...base, retry: { backoff: { maxDelayMs: 1 } } },
-      'unknown option "retry.backoff.maxDelayMs"',
+      'MessagingModule: unknown option "retry.backoff.maxDelayMs"',
     ],
     [{ ...base, clientId: ' ' }, 'clientId'],
     [{ ...base, dltSuffix: '' }, 'dltSuffix'],

@@ -108,13 +108,17 @@ function isClass(value: unknown): boolean {
 }
 
 /** Checks a retry policy; `prefix` names where it came from in the message. */
-export function checkRetry(retry: RetryOptions | undefined, prefix: string, fail: Fail): void {
+/** `owner` names whose options these are in unknown-key errors, as `fail` prefixes its own. */
+export function checkRetry(
+  retry: RetryOptions | undefined,
+  prefix: string,
+  owner: string,
+  fail: Fail,
+): void {
   if (retry === undefined) return;
   if (retry === null || typeof retry !== 'object') {
     throw fail(`${prefix} must be an object, got ${describeValue(retry)}`);
   }
-  // the prefix fail() puts on its messages ("MessagingModule", "@KafkaListener on X()")
-  const owner = fail('').message.replace(/: $/, '');
   rejectUnknownOptions(owner, retry, RETRY_KEYS, `${prefix}.`);
   rejectUnknownIn(owner, retry.backoff, BACKOFF_KEYS, `${prefix}.backoff.`);
   checkNumber(retry.attempts, `${prefix}.attempts`, 1, fail, { integer: true, max: 100 });
@@ -171,7 +175,7 @@ export function resolveMessagingOptions(options: MessagingModuleOptions): Resolv
   ) {
     throw moduleError('serializer must have serialize() and deserialize() functions');
   }
-  checkRetry(options.retry, 'retry', moduleError);
+  checkRetry(options.retry, 'retry', 'MessagingModule', moduleError);
   const idem = options.idempotency;
   if (idem !== undefined && (idem === null || typeof idem !== 'object' || !idem.redis)) {
     throw moduleError('idempotency.redis must be a Redis URL, ioredis options or a client');

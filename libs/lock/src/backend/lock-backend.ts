@@ -38,6 +38,11 @@ export type ReleaseListener = (name: string, nextWaiter: string, fence?: number)
 
 /** Where locks live: one Redis, or a Redlock quorum of independent masters. */
 export interface LockBackend {
+  /**
+   * A grant counts only once `acquire` confirmed it (waitForReplicas): one announced over
+   * pub/sub is not trusted, the waiter asks again and `acquire` confirms it.
+   */
+  readonly confirmsGrants?: boolean;
   acquire(req: AcquireRequest): Promise<AcquireOutcome>;
   /**
    * Optional lean first attempt at one free name: the fence when granted, 0 when held or

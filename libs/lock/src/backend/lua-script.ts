@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Command } from 'ioredis';
-import { lockDeadlines } from '../deadline-timer';
 import type { RedisClient } from './redis-connection';
-import { toBackendError } from './with-timeout';
-import { monotonicMs } from '../clock';
+import { keelDeadlines, monotonicMs } from '@keel/core/internal';
+import { toBackendError } from './backend-errors';
 
 type Arg = string | number;
 
@@ -46,17 +45,17 @@ export class LuaScript {
   ): Promise<T> {
     const started = monotonicMs();
     const cmd = command(verb, script, numKeys, args, client.options.keyPrefix);
-    const deadline = lockDeadlines.add(started + timeoutMs, () =>
+    const deadline = keelDeadlines.add(started + timeoutMs, () =>
       cmd.reject(toBackendError(what, new Error(`no answer within ${timeoutMs} ms`), client)),
     );
     void client.sendCommand(cmd);
     return cmd.promise.then(
       (reply: unknown) => {
-        lockDeadlines.delete(deadline);
+        keelDeadlines.delete(deadline);
         return map(reply);
       },
       (err: unknown) => {
-        lockDeadlines.delete(deadline);
+        keelDeadlines.delete(deadline);
         const left = timeoutMs - (monotonicMs() - started);
         if (verb === 'evalsha' && err instanceof Error && err.message.includes('NOSCRIPT')) {
           if (left > 0) return this.send(client, 'eval', this.lua, numKeys, args, left, what, map);

@@ -1,4 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
+import { trackConnectionErrors } from '@keel/core/internal';
 import type { RedisConnection } from '../lock.options';
 
 export type RedisClient = Redis | Cluster;
@@ -15,27 +16,6 @@ export function openRedis(conn: RedisConnection): { client: RedisClient; owned: 
   return { client, owned: true };
 }
 
-const lastErrors = new WeakMap<RedisClient, Error>();
-
-/** Remembers a client's last connection error, for connectionProblem(). */
-export function trackConnectionErrors(client: RedisClient): void {
-  client.on('error', (err: Error) => lastErrors.set(client, err));
-}
-
-/**
- * Why a client that is not connected cannot answer, with its address (never its password):
- * "Redis at 127.0.0.1:6390 is reconnecting (connect ECONNREFUSED 127.0.0.1:6390)".
- */
-export function connectionProblem(client: RedisClient): string | undefined {
-  if (client.status === 'ready') return undefined;
-  const address =
-    client instanceof Cluster
-      ? 'the cluster'
-      : `${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}`;
-  const last = lastErrors.get(client);
-  return `Redis at ${address} is ${client.status}${last ? ` (${last.message})` : ''}`;
-}
-
 export async function closeRedis(client: RedisClient): Promise<void> {
   if (client.status !== 'ready') {
     client.disconnect(); // QUIT would wait in the offline queue for a server that is not there
@@ -46,13 +26,6 @@ export async function closeRedis(client: RedisClient): Promise<void> {
   } catch {
     client.disconnect();
   }
-}
-
-export function describe(conn: RedisConnection): string {
-  if (typeof conn === 'string') return conn.replace(/\/\/[^@/]*@/, '//***@');
-  if (conn instanceof Redis) return `${conn.options.host ?? '?'}:${conn.options.port ?? '?'}`;
-  if (conn instanceof Cluster) return 'cluster';
-  return `${conn.host ?? '127.0.0.1'}:${conn.port ?? 6379}`;
 }
 
 /** A second connection with the same options (ioredis 6's two generic `duplicate`s do not unify). */

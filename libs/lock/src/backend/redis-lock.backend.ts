@@ -1,14 +1,13 @@
+import { trackConnectionErrors } from '@keel/core/internal';
+import { LockBackendError } from '../lock.errors';
 import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } from './lock-backend';
 import { PROCESS_TAG } from '../owner-token';
 import { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
-import {
-  closeRedis,
-  duplicateClient,
-  RedisClient,
-  trackConnectionErrors,
-} from './redis-connection';
-import { explainCrossSlot, withTimeout } from './with-timeout';
+import { closeRedis, duplicateClient, RedisClient } from './redis-connection';
+import { explainCrossSlot, withinLockBudget } from './backend-errors';
+import type { ReplicaAck } from '../lock.options';
+import { awaitReplicas } from './replica-wait';
 
 export function toOutcome(reply: unknown): AcquireOutcome {
   const arr = reply as number[];
@@ -23,17 +22,24 @@ export function toOutcome(reply: unknown): AcquireOutcome {
 export class RedisLockBackend implements LockBackend {
   private subscriber: RedisClient | null = null;
   private readonly listeners: ReleaseListener[] = [];
+  readonly confirmsGrants: boolean;
 
   constructor(
     private readonly client: RedisClient,
     private readonly owned: boolean,
     private readonly keys: LockKeys,
-  ) {}
+    /** waitForReplicas; without it every call is exactly its script */
+    private readonly replicaAck?: ReplicaAck,
+  ) {
+    this.confirmsGrants = replicaAck !== undefined;
+  }
 
   acquireFree(name: string, owner: string, leaseMs: number, timeoutMs: number): Promise<number> {
     const lock = this.keys.lock(name);
     const args = [lock, `${lock}:fence`, `${lock}:q`, owner, leaseMs];
-    return LOCK_SCRIPTS.acquireFree.run(this.client, 3, args, timeoutMs, 'acquire', Number);
+    const fence = LOCK_SCRIPTS.acquireFree.run(this.client, 3, args, timeoutMs, 'acquire', Number);
+    if (!this.replicaAck) return fence;
+    return fence.then((f) => (f > 0 ? this.confirmGrant([name], owner, f, 0) : f));
   }
 
   acquire(req: AcquireRequest): Promise<AcquireOutcome> {
@@ -51,9 +57,44 @@ export class RedisLockBackend implements LockBackend {
       req.willWait ? '1' : '0',
       req.queued ? '1' : '0',
     ];
-    return LOCK_SCRIPTS.acquire
+    const outcome = LOCK_SCRIPTS.acquire
       .run(this.client, keys.length, args, req.timeoutMs, 'acquire')
       .then(toOutcome, explainCrossSlot);
+    if (!this.replicaAck) return outcome;
+    return outcome.then((o): AcquireOutcome | Promise<AcquireOutcome> =>
+      o.granted ? this.confirmGrant(req.names, req.owner, o, o.handedOver ? req.leaseMs : 0) : o,
+    );
+  }
+
+  /**
+   * Resolves `value` once the grant reached the replicas, else releases it and rejects. A
+   * handover was written on the releaser's connection, and WAIT is documented to cover only
+   * this connection's writes (Redis 7.0 happens to cover all before our last command): a write
+   * of ours after it (resetting the lease to `rewriteLeaseMs`) makes it ours.
+   */
+  private confirmGrant<T>(
+    names: readonly string[],
+    owner: string,
+    value: T,
+    rewriteLeaseMs: number,
+  ): Promise<T> {
+    const written =
+      rewriteLeaseMs > 0
+        ? this.extendScript(names, owner, rewriteLeaseMs, 1_000).then((owned) => {
+            if (!owned) throw new LockBackendError('a lock handed over was no longer ours');
+          })
+        : Promise.resolve();
+    return written
+      .then(() => awaitReplicas(this.client, this.replicaAck!, names, 'grant'))
+      .then(
+        () => value,
+        (err: unknown) => {
+          const fail = (): never => {
+            throw err;
+          };
+          return this.release(names, owner, 1_000).then(fail, fail);
+        },
+      );
   }
 
   release(names: readonly string[], owner: string, timeoutMs: number): Promise<number> {
@@ -63,6 +104,20 @@ export class RedisLockBackend implements LockBackend {
   }
 
   extend(
+    names: readonly string[],
+    owner: string,
+    leaseMs: number,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    const owned = this.extendScript(names, owner, leaseMs, timeoutMs);
+    if (!this.replicaAck) return owned;
+    const ack = this.replicaAck;
+    return owned.then((ok) =>
+      ok ? awaitReplicas(this.client, ack, names, 'extension').then(() => true) : false,
+    );
+  }
+
+  private extendScript(
     names: readonly string[],
     owner: string,
     leaseMs: number,
@@ -103,7 +158,7 @@ export class RedisLockBackend implements LockBackend {
     this.subscriber = sub;
     // ioredis re-subscribes by itself after a reconnect
     const channels = [this.keys.channel, this.keys.inbox(PROCESS_TAG)];
-    await withTimeout(sub.subscribe(...channels), 5_000, 'subscribe', sub);
+    await withinLockBudget(sub.subscribe(...channels), 5_000, 'subscribe', sub);
   }
 
   async close(): Promise<void> {

@@ -3,14 +3,9 @@ import type { AcquireOutcome, AcquireRequest, LockBackend, ReleaseListener } fro
 import type { LockKeys } from './lock-keys';
 import { LOCK_SCRIPTS } from './lock.scripts';
 import { toOutcome } from './redis-lock.backend';
-import {
-  closeRedis,
-  duplicateClient,
-  RedisClient,
-  trackConnectionErrors,
-} from './redis-connection';
-import { withTimeout } from './with-timeout';
-import { monotonicMs } from '../clock';
+import { closeRedis, duplicateClient, RedisClient } from './redis-connection';
+import { monotonicMs, trackConnectionErrors } from '@keel/core/internal';
+import { withinLockBudget } from './backend-errors';
 
 interface Node {
   client: RedisClient;
@@ -162,7 +157,7 @@ export class RedlockBackend implements LockBackend {
           if (a) for (const l of this.listeners) l(a.name, '');
         });
         n.subscriber = sub;
-        await withTimeout(sub.subscribe(this.keys.channel), 5_000, 'subscribe', sub);
+        await withinLockBudget(sub.subscribe(this.keys.channel), 5_000, 'subscribe', sub);
       }),
     );
   }

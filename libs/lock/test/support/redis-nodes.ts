@@ -1,4 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort } from '../../../../test/support/free-port';
 
@@ -6,17 +9,29 @@ export interface RedisNode {
   port: number;
   url: string;
   stop(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but answers nothing (a hung or lagging node). */
+  pause(): void;
+  resume(): void;
 }
 
-/** Starts a throwaway redis-server (Debian's) this test owns and may kill; fails if missing. */
-export async function startRedisNode(): Promise<RedisNode> {
+/**
+ * Starts a throwaway redis-server (Debian's) this test owns and may kill; fails if missing.
+ * `args` are more server options, e.g. `['--replicaof', '127.0.0.1', '6390']`.
+ */
+export async function startRedisNode(args: readonly string[] = []): Promise<RedisNode> {
   execFileSync('redis-server', ['--version']); // throws loudly when redis-server is not installed
   const port = await freePort();
+  // a replica writes the snapshot its primary sends: keep it out of the working tree
+  const dir = mkdtempSync(join(tmpdir(), 'keel-redis-'));
   const proc: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+      ...['--save', '', '--appendonly', 'no', ...args],
+    ],
     { stdio: 'ignore' },
   );
+  proc.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -47,5 +62,7 @@ export async function startRedisNode(): Promise<RedisNode> {
         proc.once('exit', () => resolve());
         proc.kill('SIGKILL');
       }),
+    pause: () => void proc.kill('SIGSTOP'),
+    resume: () => void proc.kill('SIGCONT'),
   };
 }

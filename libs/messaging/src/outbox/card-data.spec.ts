@@ -44,3 +44,28 @@ describe('maskEventCardData', () => {
     expect(JSON.stringify(value)).not.toContain(PAN);
   });
 });
+
+describe('maskEventCardData: security codes and Buffers', () => {
+  it('censors whatever sits under a security-code key, in any spelling and type', () => {
+    const event = { cvv: '737', card: { cvc: 456, securityCode: { v: '123' } }, cardCid: '4455' };
+    const { value, paths } = maskEventCardData(event);
+    expect(value).toEqual({
+      cvv: '***',
+      card: { cvc: '***', securityCode: '***' },
+      cardCid: '***',
+    });
+    expect(paths).toEqual([
+      'value.cvv',
+      'value.card.cvc',
+      'value.card.securityCode',
+      'value.cardCid',
+    ]);
+  });
+
+  it('masks card numbers in a Buffer of text, and leaves other Buffers as they are', () => {
+    const { value } = maskEventCardData({ raw: Buffer.from(`pan=${PAN}`) });
+    expect(value.raw.toString()).toBe('pan=************1111');
+    const binary = Buffer.from([0, 255, 1]);
+    expect(maskEventCardData({ binary }).value.binary).toBe(binary);
+  });
+});

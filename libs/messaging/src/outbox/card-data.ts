@@ -1,4 +1,5 @@
 import { isCardLikeNumber, maskCardNumbers } from '@keel/core';
+import { isSecurityCodeKey } from '@keel/core/internal';
 
 export interface MaskedEvent<T> {
   readonly value: T;
@@ -7,11 +8,13 @@ export interface MaskedEvent<T> {
 }
 
 const MAX_DEPTH = 32;
+const CENSORED = '***';
 
 /**
  * A copy of an event value with every card number, track and labelled security code masked, in
- * strings, numbers and object keys at any depth; `toJSON()` output is what gets walked, since it
- * is what gets serialized. Masks the structure, not the JSON text, so a card-like number literal
+ * strings, numbers, Buffers of text and object keys at any depth, and whatever sits under a
+ * security-code key (`cvv`, `cardCvc`, ...) censored; `toJSON()` output is what gets walked,
+ * since it is what gets serialized. Masks the structure, not the JSON text, so a card-like number literal
  * cannot turn the payload into invalid JSON. Returns the value itself when there is nothing to mask.
  */
 export function maskEventCardData<T>(value: T, path = 'value'): MaskedEvent<T> {
@@ -28,7 +31,15 @@ export function maskEventCardData<T>(value: T, path = 'value'): MaskedEvent<T> {
       paths.push(at);
       return maskCardNumbers(String(v));
     }
-    if (typeof v !== 'object' || v === null || Buffer.isBuffer(v) || seen.has(v)) return v;
+    if (Buffer.isBuffer(v)) {
+      // its bytes are stored as they are: text in it is masked like a string
+      const text = v.toString('utf8');
+      const masked = maskCardNumbers(text);
+      if (masked === text) return v;
+      paths.push(at);
+      return Buffer.from(masked, 'utf8');
+    }
+    if (typeof v !== 'object' || v === null || seen.has(v)) return v;
     if (depth >= MAX_DEPTH) {
       paths.push(`${at} (deeper than ${MAX_DEPTH}, censored)`);
       return '[too deep]';
@@ -51,7 +62,9 @@ export function maskEventCardData<T>(value: T, path = 'value'): MaskedEvent<T> {
       for (const [k, item] of Object.entries(v)) {
         const key = maskCardNumbers(k);
         if (key !== k) paths.push(`${at} (a key)`);
-        const m = walk(item, `${at}.${key}`, depth + 1);
+        const secret = item !== null && item !== undefined && isSecurityCodeKey(key);
+        if (secret) paths.push(`${at}.${key}`);
+        const m = secret ? CENSORED : walk(item, `${at}.${key}`, depth + 1);
         changed ||= m !== item || key !== k;
         out[key] = m;
       }

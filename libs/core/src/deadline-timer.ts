@@ -1,6 +1,6 @@
-import { monotonicMs } from './clock';
+import { monotonicMs } from './monotonic-clock';
 
-/** Something to do at `at` (on monotonicMs()'s clock) unless removed first. */
+/** Something to do at `at` (on monotonicMs()'s clock) unless removed first; it must not throw. */
 export class Deadline {
   /** @internal list links; `linked` makes a second delete (or a delete after firing) a no-op */
   prev: Deadline | null = null;
@@ -83,5 +83,5 @@ export class DeadlineTimer {
   }
 }
 
-/** The process's one timer for lock call budgets and watchdogs. */
-export const lockDeadlines = new DeadlineTimer();
+/** The process's one timer for Keel's call budgets (withinBudget, lock scripts) and watchdogs. */
+export const keelDeadlines = new DeadlineTimer();

@@ -1,31 +1,21 @@
-import { KeelError } from '@keel/core';
-import { lockDeadlines } from '../deadline-timer';
+import { KeelError, withinBudget } from '@keel/core';
+import { connectionProblem } from '@keel/core/internal';
 import { LockArgumentError, LockBackendError } from '../lock.errors';
-import { monotonicMs } from '../clock';
-import { connectionProblem, type RedisClient } from './redis-connection';
+import type { RedisClient } from './redis-connection';
 
-/** Rejects with LockBackendError when `work` has not settled within `ms`; wraps its errors too. */
-export function withTimeout<T>(
+/** `work` within core's budget: LockBackendError past `ms`, and for its own errors too. */
+export function withinLockBudget<T>(
   work: Promise<T>,
   ms: number,
   what: string,
   client?: RedisClient,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const deadline = lockDeadlines.add(monotonicMs() + ms, () =>
-      reject(new LockBackendError(withConnection(`${what}: no answer within ${ms} ms`, client))),
-    );
-    work.then(
-      (value) => {
-        lockDeadlines.delete(deadline);
-        resolve(value);
-      },
-      (err: unknown) => {
-        lockDeadlines.delete(deadline);
-        reject(toBackendError(what, err, client));
-      },
-    );
-  });
+  return withinBudget(
+    work,
+    ms,
+    () => new LockBackendError(withConnection(`${what}: no answer within ${ms} ms`, client)),
+    (err) => toBackendError(what, err, client),
+  );
 }
 
 /**

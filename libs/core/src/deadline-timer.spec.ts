@@ -1,4 +1,4 @@
-import { monotonicMs } from './clock';
+import { monotonicMs } from './monotonic-clock';
 import { DeadlineTimer } from './deadline-timer';
 
 describe('DeadlineTimer', () => {
