@@ -47,4 +47,3 @@ export function renderAlertmanager(webhookUrl: string, to: string): string {
   writeFileSync(to, text.replaceAll('${KEEL_ALERT_WEBHOOK_URL}', webhookUrl));
   return to;
 }
-
